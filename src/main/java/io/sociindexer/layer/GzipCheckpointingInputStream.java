@@ -1,0 +1,395 @@
+package io.sociindexer.layer;
+
+import io.sociindexer.oci.Digest;
+import io.sociindexer.zlib.ZStream;
+import io.sociindexer.zlib.ZlibException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decompresses a gzip layer blob and, in the same single pass, builds soci's checkpoints, span
+ * digests and blob digest.
+ *
+ * <p>{@code read} returns the decompressed bytes of all gzip members in order. Inflation follows
+ * {@code generate_zinfo_from_fp} in soci-snapshotter's {@code ztoc/compression/gzip_zinfo.c}:
+ * zlib with {@code windowBits} 47 and {@link ZStream#Z_BLOCK}, so it stops after each gzip header
+ * and each deflate block. A checkpoint is recorded at such a stop when the block was not the last
+ * of its member and either nothing was output yet or more than {@code spanSize} bytes were output
+ * since the previous checkpoint. After a member ends, the next member continues with a reset
+ * inflater while the window keeps the previous members' output. zlib is called through {@link
+ * ZStream} because {@link java.util.zip.Inflater} cannot stop at block ends or report unused bits.
+ *
+ * <p>Unlike soci, which also accepts zlib-wrapped data, every member must start with the gzip
+ * magic {@code 1f 8b}; soci's tar reader rejects such blobs later anyway. Data after the last
+ * member, a truncated member, corrupt deflate data and an empty input raise an {@link
+ * IOException} that names the compressed offset.
+ *
+ * <p>Memory: 32 KiB of window per checkpoint (the checkpoint count is about the decompressed size
+ * divided by {@code spanSize}, plus one), a 256 KiB input buffer held twice (heap and native), a
+ * 32 KiB native output ring and zlib's own state of about 40 KiB. The blob is read once and
+ * nothing is written to disk. The stream is not thread-safe. {@link #close()} closes the wrapped
+ * stream and frees the native memory.
+ */
+public final class GzipCheckpointingInputStream extends InputStream {
+
+  private static final int INPUT_CHUNK_SIZE = 256 * 1024;
+  private static final int WINDOW_SIZE = Checkpoint.WINDOW_SIZE;
+  private static final int GZIP_MAGIC_1 = 0x1f;
+  private static final int GZIP_MAGIC_2 = 0x8b;
+
+  private final InputStream source;
+  private final long spanSize;
+  private final ZStream zstream;
+  private final MemorySegment nativeInput;
+  private final byte[] heapInput = new byte[INPUT_CHUNK_SIZE];
+  private final MemorySegment ring;
+
+  /** Compressed offset of {@code heapInput[0]}. */
+  private long inputBase;
+  private int inputStart;
+  private int inputEnd;
+  private boolean sourceEnded;
+  private int lastConsumedByte;
+
+  /** Next write position in the output ring; it wraps only when the ring is full, as in soci. */
+  private int ringPosition;
+  private int pendingStart;
+  private int pendingEnd;
+  private long totalOut;
+
+  private boolean memberStart = true;
+  private boolean finished;
+  private boolean closed;
+
+  private final List<Checkpoint> checkpoints = new ArrayList<>();
+  private long lastCheckpointOut;
+  private final MessageDigest blobDigest = Digest.newSha256();
+  private final List<Digest> spanDigests = new ArrayList<>();
+  private MessageDigest spanDigest;
+  private long compressedSize;
+  private GzipIndex result;
+
+  /**
+   * Wraps {@code compressed}, which must yield the whole gzip blob from its first byte.
+   *
+   * @param spanSize minimum number of decompressed bytes between checkpoints; must be positive
+   * @throws ZlibException when zlib cannot be initialized
+   */
+  public GzipCheckpointingInputStream(InputStream compressed, long spanSize) throws ZlibException {
+    this.source = Objects.requireNonNull(compressed, "compressed");
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be positive, got " + spanSize);
+    }
+    this.spanSize = spanSize;
+    this.zstream = ZStream.inflater(ZStream.AUTO_HEADER_WINDOW_BITS);
+    this.nativeInput = zstream.allocate(INPUT_CHUNK_SIZE);
+    this.ring = zstream.allocate(WINDOW_SIZE);
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : Byte.toUnsignedInt(one[0]);
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
+    ensureOpen();
+    if (length == 0) {
+      return 0;
+    }
+    if (!fillPending()) {
+      return -1;
+    }
+    int n = Math.min(length, pendingEnd - pendingStart);
+    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, pendingStart, buffer, offset, n);
+    pendingStart += n;
+    return n;
+  }
+
+  @Override
+  public int available() {
+    return pendingEnd - pendingStart;
+  }
+
+  /**
+   * Reads and discards the rest of the decompressed data, so that checkpoints and digests cover
+   * the whole blob even when the caller stopped reading early.
+   *
+   * @return number of decompressed bytes discarded
+   */
+  public long drainToEnd() throws IOException {
+    ensureOpen();
+    long discarded = 0;
+    while (fillPending()) {
+      discarded += pendingEnd - pendingStart;
+      pendingStart = pendingEnd;
+    }
+    return discarded;
+  }
+
+  /**
+   * Returns the checkpoints, span digests, sizes and blob digest.
+   *
+   * @throws IllegalStateException before the end of the stream was reached; call {@link
+   *     #drainToEnd()} first
+   */
+  public GzipIndex result() {
+    if (result == null) {
+      throw new IllegalStateException(
+          "the gzip stream was not read to its end; call drainToEnd() before result()");
+    }
+    return result;
+  }
+
+  /** Frees the native zlib state and buffers and closes the wrapped stream. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      zstream.close();
+    } finally {
+      source.close();
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("gzip checkpointing stream is closed");
+    }
+  }
+
+  /** Inflates until decompressed bytes are pending; returns false at the end of the blob. */
+  private boolean fillPending() throws IOException {
+    while (pendingStart == pendingEnd) {
+      if (finished) {
+        return false;
+      }
+      inflateStep();
+    }
+    return true;
+  }
+
+  private void inflateStep() throws IOException {
+    if (memberStart) {
+      checkMemberMagic();
+      memberStart = false;
+    }
+    if (inputStart == inputEnd && !readMoreInput()) {
+      throw new IOException(
+          "truncated gzip blob: input ended at compressed offset " + compressedSize
+              + " inside a gzip member; the blob is incomplete");
+    }
+    if (ringPosition == WINDOW_SIZE) {
+      ringPosition = 0;
+    }
+
+    int code = inflateIntoRing();
+
+    if (code == ZStream.Z_STREAM_END) {
+      endMember();
+    } else {
+      maybeAddCheckpoint();
+    }
+  }
+
+  /** Runs one {@code inflate(Z_BLOCK)} call and accounts for the consumed and produced bytes. */
+  private int inflateIntoRing() throws IOException {
+    int inputLength = inputEnd - inputStart;
+    int outputLength = WINDOW_SIZE - ringPosition;
+    zstream.setInput(nativeInput, inputStart, inputLength);
+    zstream.setOutput(ring, ringPosition, outputLength);
+
+    int code;
+    try {
+      code = zstream.inflate(ZStream.Z_BLOCK);
+    } catch (ZlibException e) {
+      long offset = inputBase + inputStart + inputLength - zstream.availIn();
+      throw new ZlibException(
+          "invalid gzip data near compressed offset " + offset + ": " + e.getMessage(), e);
+    }
+
+    int consumed = inputLength - zstream.availIn();
+    int produced = outputLength - zstream.availOut();
+    consumeInput(consumed);
+    pendingStart = ringPosition;
+    ringPosition += produced;
+    pendingEnd = ringPosition;
+    totalOut += produced;
+    return code;
+  }
+
+  private void consumeInput(int consumed) {
+    if (consumed == 0) {
+      return;
+    }
+    if (spanDigest != null) {
+      spanDigest.update(heapInput, inputStart, consumed);
+    }
+    inputStart += consumed;
+    lastConsumedByte = Byte.toUnsignedInt(heapInput[inputStart - 1]);
+  }
+
+  /** Starts the next member when more input exists, else finishes the index. */
+  private void endMember() throws IOException {
+    if (inputStart < inputEnd || ensureInput(1)) {
+      zstream.reset();
+      memberStart = true;
+      return;
+    }
+    finished = true;
+    spanDigests.add(Digest.ofSha256(spanDigest.digest()));
+    result =
+        new GzipIndex(
+            checkpoints,
+            spanDigests,
+            compressedSize,
+            Digest.ofSha256(blobDigest.digest()),
+            totalOut);
+  }
+
+  /** Applies soci's checkpoint rule to the state zlib reported after the last call. */
+  private void maybeAddCheckpoint() {
+    int dataType = zstream.dataType();
+    boolean atBlockBoundary = (dataType & 128) != 0;
+    boolean afterLastBlock = (dataType & 64) != 0;
+    if (!atBlockBoundary || afterLastBlock) {
+      return;
+    }
+    if (totalOut != 0 && totalOut - lastCheckpointOut <= spanSize) {
+      return;
+    }
+
+    int bits = dataType & 7;
+    checkpoints.add(new Checkpoint(inputBase + inputStart, totalOut, bits, copyWindow()));
+    lastCheckpointOut = totalOut;
+    startSpan(bits);
+  }
+
+  /** Copies the ring as the 32 KiB before the current output position, oldest byte first. */
+  private byte[] copyWindow() {
+    byte[] window = new byte[WINDOW_SIZE];
+    int older = WINDOW_SIZE - ringPosition;
+    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, ringPosition, window, 0, older);
+    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, window, older, ringPosition);
+    return window;
+  }
+
+  /**
+   * Closes the previous span's digest and opens the next one. When the boundary falls inside a
+   * byte, that byte belongs to both spans, so it starts the new digest too.
+   */
+  private void startSpan(int bits) {
+    if (spanDigest != null) {
+      spanDigests.add(Digest.ofSha256(spanDigest.digest()));
+    }
+    spanDigest = Digest.newSha256();
+    if (bits != 0) {
+      spanDigest.update((byte) lastConsumedByte);
+    }
+  }
+
+  private void checkMemberMagic() throws IOException {
+    boolean complete = ensureInput(2);
+    long offset = inputBase + inputStart;
+    boolean magic =
+        complete
+            && Byte.toUnsignedInt(heapInput[inputStart]) == GZIP_MAGIC_1
+            && Byte.toUnsignedInt(heapInput[inputStart + 1]) == GZIP_MAGIC_2;
+    if (magic) {
+      return;
+    }
+    if (offset == 0 && inputStart == inputEnd) {
+      throw new IOException("empty input: a gzip blob needs at least one gzip member");
+    }
+    if (offset == 0 && complete && isZlibHeader()) {
+      throw new IOException(
+          "not a gzip blob: it starts with a zlib header (" + hexAt(inputStart, 2)
+              + ") instead of the gzip magic 1f8b");
+    }
+    if (offset == 0) {
+      throw new IOException(
+          "not a gzip blob: expected the gzip magic 1f8b at offset 0, found "
+              + hexAt(inputStart, Math.min(2, inputEnd - inputStart)));
+    }
+    throw new IOException(
+        "invalid data after the gzip member that ends at compressed offset " + offset
+            + ": expected the gzip magic 1f8b of another member, found "
+            + hexAt(inputStart, Math.min(2, inputEnd - inputStart)));
+  }
+
+  private boolean isZlibHeader() {
+    int cmf = Byte.toUnsignedInt(heapInput[inputStart]);
+    int flg = Byte.toUnsignedInt(heapInput[inputStart + 1]);
+    return (cmf & 0x0f) == 8 && (cmf * 256 + flg) % 31 == 0;
+  }
+
+  private String hexAt(int position, int length) {
+    return HexFormat.of().formatHex(heapInput, position, position + length);
+  }
+
+  /**
+   * Makes at least {@code count} unconsumed bytes available, moving leftover bytes to the front of
+   * the buffer when needed. Returns false when the blob ends first.
+   */
+  private boolean ensureInput(int count) throws IOException {
+    if (inputEnd - inputStart >= count) {
+      return true;
+    }
+    compactInput();
+    while (inputEnd - inputStart < count) {
+      if (!readMoreInput()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void compactInput() {
+    int remaining = inputEnd - inputStart;
+    System.arraycopy(heapInput, inputStart, heapInput, 0, remaining);
+    MemorySegment.copy(nativeInput, inputStart, nativeInput, 0, remaining);
+    inputBase += inputStart;
+    inputStart = 0;
+    inputEnd = remaining;
+  }
+
+  /** Appends bytes from the source after {@code inputEnd}; returns false at its end. */
+  private boolean readMoreInput() throws IOException {
+    if (sourceEnded) {
+      return false;
+    }
+    if (inputStart == inputEnd) {
+      inputBase += inputEnd;
+      inputStart = 0;
+      inputEnd = 0;
+    } else if (inputEnd == heapInput.length) {
+      compactInput();
+    }
+    int n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+    while (n == 0) {
+      n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+    }
+    if (n < 0) {
+      sourceEnded = true;
+      return false;
+    }
+    blobDigest.update(heapInput, inputEnd, n);
+    MemorySegment.copy(heapInput, inputEnd, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
+    inputEnd += n;
+    compressedSize += n;
+    return true;
+  }
+}
