@@ -33,7 +33,8 @@ final class GzipHeader {
     if (magic1 != 0x1f || magic2 != 0x8b || method != 8) {
       throw new IOException(
           String.format(
-              "invalid gzip header at compressed offset %d: expected 1f 8b 08, found %02x %02x %02x",
+              "invalid gzip header at compressed offset %d: expected 1f 8b 08, found %02x %02x"
+                  + " %02x",
               offset, magic1, magic2, method));
     }
     if ((flags & RESERVED_FLAGS) != 0) {
@@ -67,7 +68,8 @@ final class GzipHeader {
       int n = source.read(position, chunk, chunk.length);
       if (n <= 0) {
         throw new IOException(
-            "truncated gzip header: the blob ends at compressed offset " + position
+            "truncated gzip header: the blob ends at compressed offset "
+                + position
                 + " inside a zero-terminated name or comment");
       }
       for (int i = 0; i < n; i++) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one pass over a gzip layer blob produced: soci's checkpoints, the sha256 of every span's
+ * The result of one pass over a gzip layer blob: soci's checkpoints, the sha256 of every span's
  * compressed bytes, and the size and digest of the whole blob.
  *
  * @param checkpoints checkpoints in blob order; checkpoint 0 sits right after the first gzip header
@@ -29,12 +29,17 @@ public record GzipIndex(
     Objects.requireNonNull(compressedDigest, "compressedDigest");
     if (checkpoints.size() != spanDigests.size()) {
       throw new IllegalArgumentException(
-          "checkpoint count " + checkpoints.size() + " differs from span digest count "
-              + spanDigests.size() + "; each span needs exactly one digest");
+          "checkpoint count "
+              + checkpoints.size()
+              + " differs from span digest count "
+              + spanDigests.size()
+              + "; each span needs exactly one digest");
     }
   }
 
-  /** Returns the highest span id, which is the checkpoint count minus one, as the zTOC stores it. */
+  /**
+   * Returns the highest span id, which is the checkpoint count minus one, as the zTOC stores it.
+   */
   public int maxSpanId() {
     return checkpoints.size() - 1;
   }

@@ -19,9 +19,9 @@ import java.util.Objects;
  * <p>Raw inflate starts at the checkpoint's {@code in}. When {@code bits} is not 0, the top {@code
  * bits} bits of byte {@code in - 1} are primed first. The checkpoint window is set as the
  * dictionary. When a member ends, the 8-byte trailer and the next gzip header are skipped and raw
- * inflate continues, so reads may cross member boundaries. Used by tests and by verification, so
- * it favours clarity over speed. Methods are stateless and thread-safe as long as callers do not
- * share a channel.
+ * inflate continues, so reads may cross member boundaries. Used by tests and by verification, so it
+ * favours clarity over speed. Methods are stateless and thread-safe as long as callers do not share
+ * a channel.
  */
 public final class GzipSpanReader {
 
@@ -43,8 +43,8 @@ public final class GzipSpanReader {
   }
 
   /**
-   * Reads {@code length} decompressed bytes from {@code uncompressedOffset} of a blob in a
-   * channel. The channel's position is changed and the channel is left open.
+   * Reads {@code length} decompressed bytes from {@code uncompressedOffset} of a blob in a channel.
+   * The channel's position is changed and the channel is left open.
    *
    * @return the bytes read; shorter than {@code length} only when the decompressed data ends first
    * @throws IOException when reading fails, or the data is corrupt or ends inside a member
@@ -87,11 +87,15 @@ public final class GzipSpanReader {
       Source source, List<Checkpoint> checkpoints, long uncompressedOffset, int length)
       throws IOException {
     if (checkpoints.isEmpty()) {
-      throw new IllegalArgumentException("cannot read a gzip blob without checkpoints");
+      throw new IllegalArgumentException(
+          "invalid checkpoint list: it is empty, but a read needs at least checkpoint 0");
     }
     if (uncompressedOffset < 0 || length < 0) {
       throw new IllegalArgumentException(
-          "invalid read of " + length + " bytes at offset " + uncompressedOffset
+          "invalid read of "
+              + length
+              + " bytes at offset "
+              + uncompressedOffset
               + ": both must be non-negative");
     }
     Checkpoint checkpoint = checkpoints.get(spanIndex(checkpoints, uncompressedOffset));
@@ -133,7 +137,8 @@ public final class GzipSpanReader {
         zstream.prime(checkpoint.bits(), partial >> (8 - checkpoint.bits()));
       }
       MemorySegment dictionary = zstream.allocate(Checkpoint.WINDOW_SIZE);
-      MemorySegment.copy(checkpoint.window(), 0, dictionary, ValueLayout.JAVA_BYTE, 0, Checkpoint.WINDOW_SIZE);
+      MemorySegment.copy(
+          checkpoint.window(), 0, dictionary, ValueLayout.JAVA_BYTE, 0, Checkpoint.WINDOW_SIZE);
       zstream.setDictionary(dictionary);
     }
 
@@ -154,7 +159,8 @@ public final class GzipSpanReader {
         int produced = outputLength - zstream.availOut();
         if (code == ZStream.Z_BUF_ERROR && produced == 0 && !moreInput) {
           throw new IOException(
-              "truncated gzip blob: compressed data ends at offset " + position
+              "truncated gzip blob: compressed data ends at offset "
+                  + position
                   + " inside a gzip member");
         }
         if (skip > 0) {
@@ -184,7 +190,10 @@ public final class GzipSpanReader {
       int n = source.read(position, heapInput, heapInput.length);
       if (n <= 0) {
         throw new IOException(
-            "reading the gzip blob at compressed offset " + position + " returned no bytes");
+            "failed to read the gzip blob at compressed offset "
+                + position
+                + ": the source returned no bytes although its size is "
+                + source.size());
       }
       MemorySegment.copy(heapInput, 0, nativeInput, ValueLayout.JAVA_BYTE, 0, n);
       zstream.setInput(nativeInput, 0, n);
@@ -193,8 +202,8 @@ public final class GzipSpanReader {
     }
 
     /**
-     * Skips the trailer of the member that just ended and the header of the next one. Returns
-     * false when the blob ends after the trailer.
+     * Skips the trailer of the member that just ended and the header of the next one. Returns false
+     * when the blob ends after the trailer.
      */
     private boolean startNextMember() throws IOException {
       long trailer = loadedEnd - zstream.availIn();
@@ -202,8 +211,10 @@ public final class GzipSpanReader {
       long size = source.size();
       if (next > size) {
         throw new IOException(
-            "truncated gzip blob: the member trailer at compressed offset " + trailer
-                + " needs 8 bytes but the blob ends at " + size);
+            "truncated gzip blob: the member trailer at compressed offset "
+                + trailer
+                + " needs 8 bytes but the blob ends at "
+                + size);
       }
       if (next == size) {
         return false;
@@ -227,8 +238,7 @@ public final class GzipSpanReader {
     default int readByte(long position) throws IOException {
       byte[] one = new byte[1];
       if (read(position, one, 1) != 1) {
-        throw new IOException(
-            "truncated gzip blob: no byte at compressed offset " + position);
+        throw new IOException("truncated gzip blob: no byte at compressed offset " + position);
       }
       return Byte.toUnsignedInt(one[0]);
     }

@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <p>Layout, little-endian and packed: int32 checkpoint count {@code N}, int64 span size, then
  * {@code N} records of int64 {@code in}, int64 {@code out}, uint8 {@code bits} and the 32 KiB
- * window. A version 2 blob is therefore {@code 12 + N * 32785} bytes. Legacy version 1 blobs
- * store the same count but omit checkpoint 0, which readers rebuild as {@code in=10, out=0,
- * bits=0} with a zero window. This mirrors {@code zinfo_to_blob} and {@code blob_to_zinfo} in
- * soci-snapshotter's {@code ztoc/compression/gzip_zinfo.c}.
+ * window. A version 2 blob is therefore {@code 12 + N * 32785} bytes. Legacy version 1 blobs store
+ * the same count but omit checkpoint 0, which readers rebuild as {@code in=10, out=0, bits=0} with
+ * a zero window. This mirrors {@code zinfo_to_blob} and {@code blob_to_zinfo} in soci-snapshotter's
+ * {@code ztoc/compression/gzip_zinfo.c}.
  */
 public final class Zinfo {
 
@@ -47,7 +47,9 @@ public final class Zinfo {
     long size = HEADER_SIZE + (long) checkpoints.size() * CHECKPOINT_SIZE;
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          checkpoints.size() + " checkpoints need " + size
+          checkpoints.size()
+              + " checkpoints need "
+              + size
               + " bytes, more than a Java array holds; use a larger span size");
     }
 
@@ -68,8 +70,11 @@ public final class Zinfo {
   public static ZinfoCheckpoints fromBlob(byte[] blob) {
     if (blob.length < HEADER_SIZE) {
       throw new IllegalArgumentException(
-          "invalid zinfo blob: " + blob.length + " bytes is shorter than the "
-              + HEADER_SIZE + "-byte header");
+          "invalid zinfo blob: "
+              + blob.length
+              + " bytes is shorter than the "
+              + HEADER_SIZE
+              + "-byte header");
     }
     ByteBuffer buffer = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
     int count = buffer.getInt();
@@ -95,16 +100,26 @@ public final class Zinfo {
       return VERSION_ONE;
     }
     throw new IllegalArgumentException(
-        "invalid zinfo blob: " + length + " bytes does not match " + count
-            + " checkpoints (expected " + current + " bytes, or " + (current - CHECKPOINT_SIZE)
+        "invalid zinfo blob: "
+            + length
+            + " bytes does not match "
+            + count
+            + " checkpoints (expected "
+            + current
+            + " bytes, or "
+            + (current - CHECKPOINT_SIZE)
             + " for a version 1 blob)");
   }
 
   private static void putCheckpoint(ByteBuffer blob, Checkpoint checkpoint, int index) {
     if (checkpoint.window().length != Checkpoint.WINDOW_SIZE) {
       throw new IllegalArgumentException(
-          "checkpoint " + index + " has a " + checkpoint.window().length
-              + "-byte window; expected " + Checkpoint.WINDOW_SIZE);
+          "checkpoint "
+              + index
+              + " has a "
+              + checkpoint.window().length
+              + "-byte window; expected "
+              + Checkpoint.WINDOW_SIZE);
     }
     if (checkpoint.bits() < 0 || checkpoint.bits() > 7) {
       throw new IllegalArgumentException(

@@ -28,6 +28,8 @@ import java.util.List;
  */
 public final class ZStream implements AutoCloseable {
 
+  // Return codes, flush values and windowBits as defined in zlib.h.
+
   public static final int Z_OK = 0;
   public static final int Z_STREAM_END = 1;
   public static final int Z_NEED_DICT = 2;
@@ -79,14 +81,16 @@ public final class ZStream implements AutoCloseable {
     MemorySegment stream = arena.allocate(Z_STREAM_SIZE, 16);
     int code;
     try {
-      code = (int) Native.INFLATE_INIT2.invokeExact(stream, windowBits, Native.VERSION, Z_STREAM_SIZE);
+      code =
+          (int) Native.INFLATE_INIT2.invokeExact(stream, windowBits, Native.VERSION, Z_STREAM_SIZE);
     } catch (Throwable t) {
       arena.close();
       throw Native.rethrow(t);
     }
     if (code != Z_OK) {
       arena.close();
-      throw new ZlibException(describe("inflateInit2 with windowBits " + windowBits, code, null), code);
+      throw new ZlibException(
+          describe("inflateInit2 with windowBits " + windowBits, code, null), code);
     }
     return new ZStream(arena, stream);
   }
@@ -186,7 +190,9 @@ public final class ZStream implements AutoCloseable {
     int code;
     try {
       code =
-          (int) Native.INFLATE_SET_DICTIONARY.invokeExact(stream, dictionary, (int) dictionary.byteSize());
+          (int)
+              Native.INFLATE_SET_DICTIONARY.invokeExact(
+                  stream, dictionary, (int) dictionary.byteSize());
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }
@@ -267,7 +273,9 @@ public final class ZStream implements AutoCloseable {
                 ValueLayout.ADDRESS,
                 ValueLayout.JAVA_INT));
     private static final MethodHandle INFLATE =
-        link("inflate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        link(
+            "inflate",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle INFLATE_END =
         link("inflateEnd", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     private static final MethodHandle INFLATE_RESET =
@@ -280,12 +288,18 @@ public final class ZStream implements AutoCloseable {
         link(
             "inflatePrime",
             FunctionDescriptor.of(
-                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT));
     private static final MethodHandle INFLATE_SET_DICTIONARY =
         link(
             "inflateSetDictionary",
             FunctionDescriptor.of(
-                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT));
 
     /** Version string passed to {@code inflateInit2_}, which zlib checks against its own. */
     private static final MemorySegment VERSION = loadVersion();
@@ -304,13 +318,17 @@ public final class ZStream implements AutoCloseable {
         }
       }
       throw new IllegalStateException(
-          "zlib not found: tried " + LIBRARY_NAMES + "; install the zlib runtime (libz.so.1)", failure);
+          "zlib not found: tried " + LIBRARY_NAMES + "; install the zlib runtime (libz.so.1)",
+          failure);
     }
 
     private static MethodHandle link(String name, FunctionDescriptor descriptor) {
       MemorySegment symbol =
           ZLIB.find(name)
-              .orElseThrow(() -> new IllegalStateException("zlib has no symbol " + name + "; zlib 1.2.3.4 or later is needed"));
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "zlib has no symbol " + name + "; zlib 1.2.3.4 or later is needed"));
       return LINKER.downcallHandle(symbol, descriptor);
     }
 

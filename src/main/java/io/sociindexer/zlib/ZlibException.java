@@ -16,7 +16,9 @@ public class ZlibException extends IOException {
     this.code = code;
   }
 
-  /** Creates an exception that keeps the zlib code of {@code cause} and adds context to its text. */
+  /**
+   * Creates an exception that keeps the zlib code of {@code cause} and adds context to its text.
+   */
   public ZlibException(String message, ZlibException cause) {
     super(message, cause);
     this.code = cause.code();

@@ -78,7 +78,8 @@ class GzipCheckpointingInputStreamTest {
       Pass pass = GzipTestData.run(gzip, SPAN);
 
       GzipTestData.assertValidIndex(gzip, content, pass, SPAN);
-      assertThat(pass.index().checkpoints().getFirst().in()).as("flags %02x", flags)
+      assertThat(pass.index().checkpoints().getFirst().in())
+          .as("flags %02x", flags)
           .isEqualTo((long) testCase[1]);
     }
   }

@@ -29,7 +29,8 @@ class GzipSpanReaderTest {
       for (Checkpoint checkpoint : pass.index().checkpoints()) {
         long offset = checkpoint.out() + 17;
         byte[] actual = GzipSpanReader.read(channel, pass.index().checkpoints(), offset, 5000);
-        assertThat(actual).isEqualTo(Arrays.copyOfRange(content, (int) offset, (int) offset + 5000));
+        assertThat(actual)
+            .isEqualTo(Arrays.copyOfRange(content, (int) offset, (int) offset + 5000));
       }
     }
   }

@@ -24,8 +24,8 @@ final class GzipTestData {
   private GzipTestData() {}
 
   /**
-   * Returns {@code size} bytes that alternate 48 KiB blocks of random bytes and of repetitive
-   * text, so deflate writes both stored and Huffman blocks. The same seed gives the same bytes.
+   * Returns {@code size} bytes that alternate 48 KiB blocks of random bytes and of repetitive text,
+   * so deflate writes both stored and Huffman blocks. The same seed gives the same bytes.
    */
   static byte[] content(String seed, int size) {
     SplittableRandom random = new SplittableRandom(seed.hashCode());
@@ -168,7 +168,8 @@ final class GzipTestData {
 
     for (int i = 0; i < index.checkpoints().size(); i++) {
       Checkpoint checkpoint = index.checkpoints().get(i);
-      assertThat(checkpoint.window()).as("window of checkpoint %d", i)
+      assertThat(checkpoint.window())
+          .as("window of checkpoint %d", i)
           .isEqualTo(expectedWindow(content, checkpoint.out()));
       assertThat(checkpoint.bits()).isBetween(0, 7);
       if (i > 0) {
@@ -178,7 +179,8 @@ final class GzipTestData {
       }
       long[] range = GzipSpanReader.spanCompressedRange(index.checkpoints(), i, gzip.length);
       byte[] spanBytes = Arrays.copyOfRange(gzip, (int) range[0], (int) range[1]);
-      assertThat(index.spanDigests().get(i)).as("digest of span %d", i)
+      assertThat(index.spanDigests().get(i))
+          .as("digest of span %d", i)
           .isEqualTo(Digest.sha256(spanBytes));
     }
     assertReadBack(gzip, content, index);
@@ -187,8 +189,8 @@ final class GzipTestData {
   static byte[] expectedWindow(byte[] content, long out) {
     byte[] window = new byte[Checkpoint.WINDOW_SIZE];
     int available = (int) Math.min(out, Checkpoint.WINDOW_SIZE);
-    System.arraycopy(content, (int) out - available, window, Checkpoint.WINDOW_SIZE - available,
-        available);
+    System.arraycopy(
+        content, (int) out - available, window, Checkpoint.WINDOW_SIZE - available, available);
     return window;
   }
 
@@ -196,7 +198,8 @@ final class GzipTestData {
       throws IOException {
     SplittableRandom random = new SplittableRandom(content.length);
     for (Checkpoint checkpoint : index.checkpoints()) {
-      for (long offset : new long[] {checkpoint.out(), checkpoint.out() + 1, checkpoint.out() - 1}) {
+      for (long offset :
+          new long[] {checkpoint.out(), checkpoint.out() + 1, checkpoint.out() - 1}) {
         assertReadAt(gzip, content, index, offset, 1000);
       }
     }

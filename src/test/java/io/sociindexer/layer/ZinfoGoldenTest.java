@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
  * Compares our zinfo blobs with the ones soci-snapshotter's C code produces for the same gzip
  * blobs.
  *
- * <p>The expected blob digests came from {@code generate_zinfo_from_file} and {@code
- * zinfo_to_blob} in {@code ztoc/compression/gzip_zinfo.c} of awslabs/soci-snapshotter at commit
+ * <p>The expected blob digests came from {@code generate_zinfo_from_file} and {@code zinfo_to_blob}
+ * in {@code ztoc/compression/gzip_zinfo.c} of awslabs/soci-snapshotter at commit
  * 77fb4266a671d3905ca95fbcaac5a556853b7733, compiled against zlib 1.2.13 and run on the inputs
- * these tests build. The gzip inputs come from java.util.zip.Deflater; when another zlib
- * produces different compressed bytes the input digest no longer matches and the test is skipped
- * instead of failing, because the expected blob belongs to the original input.
+ * these tests build. The gzip inputs come from java.util.zip.Deflater, and another zlib may
+ * compress them to different bytes. The tests check the input digest first and are skipped when it
+ * differs, because the expected blob belongs to the original input.
  */
 class ZinfoGoldenTest {
 
@@ -59,12 +59,13 @@ class ZinfoGoldenTest {
     }
     byte[] content = GzipTestData.content("zinfoGoldenPigz", 400_000);
 
-    GzipTestData.Pass pass = assertMatchesSoci(
-        gzip,
-        65536,
-        "bccecd898f9c4a1bec9f2a33788fb67c35291efeafa5cafd31fdf34dc1a29fe3",
-        5,
-        "955a2965bda916ac233e3c2757276006b407249f8615047243a03e5b38ce75c1");
+    GzipTestData.Pass pass =
+        assertMatchesSoci(
+            gzip,
+            65536,
+            "bccecd898f9c4a1bec9f2a33788fb67c35291efeafa5cafd31fdf34dc1a29fe3",
+            5,
+            "955a2965bda916ac233e3c2757276006b407249f8615047243a03e5b38ce75c1");
 
     GzipTestData.assertValidIndex(gzip, content, pass, 65536);
     assertThat(pass.index().checkpoints().get(2).out()).isEqualTo(150_001);
@@ -74,12 +75,13 @@ class ZinfoGoldenTest {
   void largeBlobMatchesSoci() throws IOException {
     byte[] gzip = GzipTestData.member(GzipTestData.content("zinfoGoldenLarge", 20 << 20));
 
-    GzipTestData.Pass pass = assertMatchesSoci(
-        gzip,
-        1 << 20,
-        "41de969ce9f3143591b384799f67d3bee0f2458edf3e89fa2f7550bf49b5e099",
-        20,
-        "0a7923e1ff6991d76e53b5054c6272179c7555b1e571af0d26a069428282c4c4");
+    GzipTestData.Pass pass =
+        assertMatchesSoci(
+            gzip,
+            1 << 20,
+            "41de969ce9f3143591b384799f67d3bee0f2458edf3e89fa2f7550bf49b5e099",
+            20,
+            "0a7923e1ff6991d76e53b5054c6272179c7555b1e571af0d26a069428282c4c4");
 
     assertThat(pass.index().uncompressedSize()).isEqualTo(20 << 20);
   }

@@ -13,7 +13,8 @@ class ZStreamTest {
 
   @Test
   void rawInflateRoundTrip() throws ZlibException {
-    byte[] text = "hello zlib, hello zlib, hello zlib".repeat(100).getBytes(StandardCharsets.US_ASCII);
+    byte[] text =
+        "hello zlib, hello zlib, hello zlib".repeat(100).getBytes(StandardCharsets.US_ASCII);
     byte[] compressed = rawDeflate(text);
 
     try (ZStream stream = ZStream.inflater(ZStream.RAW_WINDOW_BITS)) {
