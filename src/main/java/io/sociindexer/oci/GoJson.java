@@ -25,10 +25,10 @@ import java.util.Map;
  * other control characters as {@code \}{@code u00xx} with lowercase hex, {@code <} {@code >}
  * {@code &} as {@code \}{@code u003c} {@code \}{@code u003e} {@code \}{@code u0026}, U+2028 and
  * U+2029 escaped, every other character written as UTF-8. Each byte of an invalid UTF-8 sequence
- * becomes {@code \}{@code ufffd}; an unpaired surrogate in a Java string is written as U+FFFD,
+ * becomes {@code \}{@code ufffd}. An unpaired surrogate in a Java string is written as U+FFFD,
  * which is what Go holds after decoding such a {@code \}{@code ud800} escape.
  *
- * <p>The writer checks only that names and values alternate inside objects; it does not validate
+ * <p>The writer checks only that names and values alternate inside objects and does not validate
  * the whole document. Instances are not thread-safe.
  */
 public final class GoJson {

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * The result of binding v2 SOCI indexes into an image.
  *
- * @param index the new OCI image index; its {@code raw()} bytes are what the destination tag
+ * @param index the new OCI image index, whose {@code raw()} bytes are what the destination tag
  *     must point to
  * @param blobsInPushOrder every new object, children before parents: zTOC blobs, the {@code {}}
  *     config, SOCI index manifests, rewritten image manifests, and last the image index. Each

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Only manifests of platforms that got a SOCI index are rewritten. soci rewrites every
- *       manifest it has locally, which changes the digests of platforms nobody asked to convert.
+ *       manifest it has locally, which changes the digests of platforms that were not requested.
  *       Here every other descriptor, attestation manifests included, stays byte-identical.
  *   <li>Each SOCI index descriptor is placed right after its image manifest instead of at the end
  *       of the list. containerd's pull keeps list order among descriptors of equal platform
@@ -41,7 +41,7 @@ public final class SociIndexAssembler {
   private static final String DOCKER_REFERENCE_TYPE = "vnd.docker.reference.type";
   private static final String ATTESTATION_MANIFEST = "attestation-manifest";
 
-  /** Builds a v2 SOCI index manifest; see {@link SociIndexV2#build}. */
+  /** Builds a v2 SOCI index manifest with {@link SociIndexV2#build}. */
   public SociIndexManifest build(List<ZtocLayer> layersInImageOrder, String buildToolIdentifier) {
     return SociIndexV2.build(layersInImageOrder, buildToolIdentifier);
   }
@@ -97,9 +97,10 @@ public final class SociIndexAssembler {
    * Converts a multi-platform image: the source OCI index or Docker manifest list, and one
    * conversion per platform that got a SOCI index.
    *
-   * @throws IllegalArgumentException when a conversion's manifest digest or size does not match a
-   *     descriptor of the source index, when that descriptor has no platform, is an attestation
-   *     manifest, or is not an image manifest, or when two conversions name the same manifest
+   * @throws IllegalArgumentException when a conversion's manifest digest or size matches no
+   *     descriptor of the source index, or when two conversions name the same manifest. Also
+   *     thrown when the matching descriptor has no platform, is an attestation manifest, or is
+   *     not an image manifest.
    */
   public ConvertedIndex convert(ImageIndex source, List<PlatformConversion> conversions) {
     Map<Digest, PlatformConversion> byManifest = indexConversions(source, conversions);

@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * A built SOCI index manifest with the zTOCs it references. Built by {@link SociIndexV2}.
  *
- * @param manifest the index manifest; its {@code raw()} bytes are what gets pushed
+ * @param manifest the index manifest, whose {@code raw()} bytes are what gets pushed
  * @param artifactType {@link MediaType#SOCI_INDEX_V2} or {@link MediaType#SOCI_INDEX_V1}
  * @param ztocs the zTOCs in the order of the manifest's {@code layers}
  */

@@ -64,7 +64,7 @@ public final class SociIndexV2 {
    * Builds a v1 SOCI index manifest, found by clients through the referrers API of
    * {@code subject}.
    *
-   * @param subject descriptor of the image manifest; only its media type, digest and size are
+   * @param subject descriptor of the image manifest, of which only media type, digest and size are
    *     written, as soci does
    */
   public static SociIndexManifest buildV1(

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param layer the image layer descriptor as it appears in the image manifest
  * @param ztocBytes the serialized zTOC flatbuffer, stored as given
  * @param spanSize span size in bytes, written as the {@code com.amazon.soci.span-size} annotation
- * @param disableXattrs true to add {@code com.amazon.soci.disable-xattrs: "true"}; the caller
+ * @param disableXattrs true to add {@code com.amazon.soci.disable-xattrs: "true"}. The caller
  *     decides this from the layer contents as soci's xattr optimization does
  */
 public record ZtocLayer(Descriptor layer, byte[] ztocBytes, long spanSize, boolean disableXattrs) {

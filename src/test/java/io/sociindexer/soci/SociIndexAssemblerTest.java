@@ -24,7 +24,7 @@ class SociIndexAssemblerTest {
     return String.valueOf(c).repeat(64);
   }
 
-  /** A Docker schema 2 manifest as Docker writes it: indented, with 3-space indentation. */
+  /** Builds a Docker schema 2 manifest the way Docker writes it, indented by three spaces. */
   private static ImageManifest dockerManifest(char seed) {
     String json =
         "{\n   \"schemaVersion\": 2,\n"

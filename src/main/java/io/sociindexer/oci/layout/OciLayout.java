@@ -37,7 +37,7 @@ public final class OciLayout {
 
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
-  /** Largest manifest or index read into memory, the cap go-containerregistry also uses. */
+  /** Maximum size of a manifest or index read into memory: a guard, not a format limit. */
   public static final long MAX_MANIFEST_BYTES = 100L * 1024 * 1024;
 
   private static final String LAYOUT_FILE = "oci-layout";
@@ -114,7 +114,7 @@ public final class OciLayout {
    * is null.
    *
    * @throws IllegalArgumentException when the tag is unknown, or when {@code tag} is null and
-   *     the index has zero or several entries; the message lists the tags present
+   *     the index has zero or several entries. The message lists the tags present.
    */
   public Descriptor resolve(String tag) throws IOException {
     List<Descriptor> entries = index().manifests();
@@ -150,7 +150,7 @@ public final class OciLayout {
     return Files.size(blobPath(digest));
   }
 
-  /** Opens a blob for reading; the caller closes the stream. Contents are not verified. */
+  /** Opens a blob for reading without verifying it. The caller closes the stream. */
   public InputStream openBlob(Digest digest) throws IOException {
     return Files.newInputStream(blobPath(digest));
   }
