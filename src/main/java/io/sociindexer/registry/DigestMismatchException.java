@@ -23,7 +23,15 @@ public final class DigestMismatchException extends RegistryException {
    */
   public DigestMismatchException(
       Context context, Digest expected, Digest actual, long expectedSize, long bytesRead) {
-    super(context, 0, describe(expected, actual, expectedSize, bytesRead), null);
+    this(context, expected, actual, expectedSize, bytesRead,
+        describe(expected, actual, expectedSize, bytesRead));
+  }
+
+  /** Creates an exception whose message ends with {@code detail} instead of the default text. */
+  public DigestMismatchException(
+      Context context, Digest expected, Digest actual, long expectedSize, long bytesRead,
+      String detail) {
+    super(context, 0, detail, null);
     this.expected = expected;
     this.actual = actual;
     this.expectedSize = expectedSize;

@@ -154,7 +154,9 @@ public final class RegistryClient {
     long contentLength = response.body().contentLength();
     if (expectedSize >= 0 && contentLength >= 0 && contentLength != expectedSize) {
       response.close();
-      throw new DigestMismatchException(streamContext, digest, null, expectedSize, contentLength);
+      throw new DigestMismatchException(streamContext, digest, null, expectedSize, 0,
+          "the response has Content-Length " + contentLength + " but the descriptor says "
+              + expectedSize + " bytes");
     }
     return new VerifyingInputStream(response, streamContext, digest, expectedSize);
   }
