@@ -104,9 +104,9 @@ public final class GoTarReader {
     return new InputStream() {
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = GoTarReader.this.read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        byte[] singleByte = new byte[1];
+        int n = GoTarReader.this.read(singleByte, 0, 1);
+        return n < 0 ? -1 : singleByte[0] & 0xff;
       }
 
       @Override
@@ -188,9 +188,9 @@ public final class GoTarReader {
 
   /** Returns false when the stream ends inside the padding, which Go treats as end of archive. */
   private boolean skipPadding() throws IOException {
-    int wanted = padding;
+    int expected = padding;
     padding = 0;
-    return discard(wanted) == wanted;
+    return discard(expected) == expected;
   }
 
   /** Reads and discards up to {@code count} bytes; returns fewer only at end of stream. */
@@ -294,9 +294,9 @@ public final class GoTarReader {
     return current == null ? "tar entry" : "entry \"" + current.nameText() + "\"";
   }
 
-  private TarFormatException truncated(String what) {
+  private TarFormatException truncated(String region) {
     return new TarFormatException(
-        "truncated tar archive: stream ended at offset " + position + " inside the " + what
+        "truncated tar archive: stream ended at offset " + position + " inside the " + region
             + "; check that the layer blob was downloaded completely",
         position);
   }

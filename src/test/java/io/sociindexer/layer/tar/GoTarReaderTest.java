@@ -225,7 +225,7 @@ class GoTarReaderTest {
 
   @Test
   void headerOnlyTypesSkipNoData() throws IOException {
-    // Go reads no data for links, devices, directories and FIFOs whatever their size field says.
+    // Go reads no data for links, devices, directories and FIFOs whatever their size field contains.
     byte[] archive = concat(header("link", '1', 700), header("next", '0', 0));
 
     List<TarHeader> headers = readAll(archive);
