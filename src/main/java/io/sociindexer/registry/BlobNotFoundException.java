@@ -1,6 +1,6 @@
 package io.sociindexer.registry;
 
-/** The registry answered 404 for a blob: the digest does not exist in the repository. */
+/** The registry returned 404 for a blob, so the digest does not exist in the repository. */
 public final class BlobNotFoundException extends RegistryException {
 
   public BlobNotFoundException(

@@ -71,7 +71,7 @@ final class HttpResponses {
         .replaceAll("\\s+", " ")
         .strip();
     if (text.startsWith("<")) {
-      return null; // An HTML error page says nothing a reader of the status does not know.
+      return null; // An HTML error page adds nothing to the status line.
     }
     return text.length() > MAX_TEXT_SNIPPET ? text.substring(0, MAX_TEXT_SNIPPET) + "…" : text;
   }

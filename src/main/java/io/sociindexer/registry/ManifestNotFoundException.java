@@ -1,6 +1,6 @@
 package io.sociindexer.registry;
 
-/** The registry answered 404 for a manifest: the tag or digest does not exist in the repository. */
+/** The registry returned 404 for a manifest, so the tag or digest does not exist in the repository. */
 public final class ManifestNotFoundException extends RegistryException {
 
   public ManifestNotFoundException(

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * RegistryAuthInterceptor}. Every failure is a {@link RegistryException} that names the
  * operation, image and HTTP status.
  *
- * <p>Thread-safe; create one per process and share it, because it holds the connection pool
+ * <p>Thread-safe. Create one per process and share it, because it owns the connection pool
  * and the token cache. It does not retry failed operations: callers use {@link
  * RegistryException#retryable()} and retry the whole step, since a request body may be a live
  * stream that cannot be replayed.
@@ -44,14 +44,14 @@ public final class RegistryClient {
   /** Distribution rejects manifest bodies above 4 MiB, so a larger response is not a manifest. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-  /** The four manifest and index types, each once; some registries answer 404 without them. */
+  /** The four manifest and index types, each once, because some registries return 404 without them. */
   static final String MANIFEST_ACCEPT = String.join(", ",
       MediaType.OCI_MANIFEST.value(),
       MediaType.OCI_INDEX.value(),
       MediaType.DOCKER_MANIFEST.value(),
       MediaType.DOCKER_MANIFEST_LIST.value());
 
-  /** Content types some registries send that say nothing about the manifest type. */
+  /** Generic content types that some registries send instead of the manifest media type. */
   private static final Set<String> GENERIC_CONTENT_TYPES =
       Set.of("application/json", "text/plain", "application/octet-stream");
 
@@ -72,7 +72,7 @@ public final class RegistryClient {
    * When {@code reference} has a digest, the bytes must hash to it. When it has only a tag, a
    * {@code Docker-Content-Digest} header that disagrees with the bytes is logged and ignored.
    *
-   * @throws ManifestNotFoundException when the registry answers 404
+   * @throws ManifestNotFoundException when the registry returns 404
    * @throws DigestMismatchException when fetched by digest and the bytes hash differently
    * @throws RegistryException for any other failure, including a body above 4 MiB
    */
@@ -98,7 +98,7 @@ public final class RegistryClient {
    * back to GET when the registry omits {@code Docker-Content-Digest}, {@code Content-Type} or
    * {@code Content-Length}.
    *
-   * @return the descriptor, or empty when the registry answers 404
+   * @return the descriptor, or empty when the registry returns 404
    */
   public Optional<Descriptor> headManifest(Reference reference) throws RegistryException {
     HttpUrl url = http.apiUrl(reference, "manifests", reference.identifier());
@@ -161,13 +161,13 @@ public final class RegistryClient {
     return new VerifyingInputStream(response, streamContext, digest, expectedSize);
   }
 
-  /** Returns whether the repository holds the blob, using HEAD. */
+  /** Returns whether the repository contains the blob, using HEAD. */
   public boolean blobExists(Reference repository, Digest digest) throws RegistryException {
     return uploader.blobExists(repository, digest, false);
   }
 
   /**
-   * Uploads a blob in one request unless the repository already holds it: HEAD, then POST to
+   * Uploads a blob in one request unless the repository already contains it: HEAD, then POST to
    * start an upload session, then PUT with {@code ?digest=}.
    *
    * @throws IllegalArgumentException when {@code content} does not hash to {@code digest}
@@ -177,7 +177,7 @@ public final class RegistryClient {
   }
 
   /**
-   * Uploads a blob in chunks unless the repository already holds it: HEAD, POST, one PATCH per
+   * Uploads a blob in chunks unless the repository already contains it: HEAD, POST, one PATCH per
    * chunk with an inclusive {@code Content-Range}, then PUT with {@code ?digest=}. A chunk is
    * {@code chunkSize} bytes, or the registry's {@code OCI-Chunk-Min-Length} when that is larger.
    * The stream is not read when the blob exists, and it is never closed here.
@@ -298,7 +298,7 @@ public final class RegistryClient {
       return MediaType.of(declared);
     }
     // NOTE: the OCI image spec makes mediaType optional, so an untyped document is classified by
-    // its fields, the way containerd does; a Docker type is never guessed.
+    // its fields. Only OCI types are inferred this way, never Docker types.
     if (json.has("manifests")) {
       return MediaType.OCI_INDEX;
     }

@@ -70,7 +70,7 @@ public class RegistryException extends IOException {
   }
 
   /**
-   * What a failed request attempted.
+   * The attempted operation and request of a failure.
    *
    * @param operation the operation name, such as {@code fetch manifest} or {@code push blob}
    * @param action the operation with its object, such as {@code push blob sha256:… to ghcr.io/a/b}

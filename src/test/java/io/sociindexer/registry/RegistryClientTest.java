@@ -429,7 +429,7 @@ class RegistryClientTest {
   void pushManifestByDigest() throws IOException {
     registry.expect("PUT", "/v2/app/manifests/" + MANIFEST_DIGEST, response(201).build());
 
-    client.pushManifest(image.withDigest(MANIFEST_DIGEST).withTag(null).withDigest(MANIFEST_DIGEST),
+    client.pushManifest(image.withDigest(MANIFEST_DIGEST),
         MediaType.OCI_MANIFEST, MANIFEST);
 
     registry.assertDone();

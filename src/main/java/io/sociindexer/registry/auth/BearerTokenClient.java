@@ -43,7 +43,7 @@ final class BearerTokenClient {
     this.userAgent = userAgent;
   }
 
-  /** A token and how long the realm says it stays valid. */
+  /** A token and the lifetime the realm reported for it. */
   record Token(String value, Duration lifetime) {
 
     @Override
@@ -193,7 +193,7 @@ final class BearerTokenClient {
         : null;
   }
 
-  /** Returns the first error message of a token error body, which never holds a token. */
+  /** Returns the first error of a token error body, which contains no token. */
   private static String describeError(byte[] body) {
     try {
       JsonNode json = JsonMapper.shared().readTree(body);

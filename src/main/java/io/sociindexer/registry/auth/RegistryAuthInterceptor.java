@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Credentials and tokens go only to the registry's {@code apiHost} and to the token realm its
  * challenge names. A 401 from another host, such as blob storage after a redirect, is returned
  * unchanged. OkHttp drops the {@code Authorization} header when it follows a redirect to another
- * host, so storage never sees the token. Request bodies must be replayable, which holds for the
+ * host, so storage never receives the token. Request bodies must be replayable, which holds for the
  * byte-array bodies {@code RegistryClient} sends. Thread-safe.
  */
 public final class RegistryAuthInterceptor implements Interceptor {
@@ -87,7 +87,7 @@ public final class RegistryAuthInterceptor implements Interceptor {
   }
 
   /**
-   * Returns the Authorization value that answers the response's challenge, or null when no
+   * Returns the Authorization value for the response's challenge, or null when no
    * challenge can be answered (no Bearer or Basic challenge, or Basic without credentials).
    */
   private String answerChallenge(AuthScope scope, Response response) throws TokenRequestException {
@@ -101,7 +101,7 @@ public final class RegistryAuthInterceptor implements Interceptor {
       basic.ifPresent(value -> basicAuthHosts.add(scope.apiHost()));
       return basic.orElse(null);
     }
-    log.debug("Registry {} answered 401 without a Bearer or Basic challenge", scope.registry());
+    log.debug("Registry {} returned 401 without a Bearer or Basic challenge", scope.registry());
     return null;
   }
 

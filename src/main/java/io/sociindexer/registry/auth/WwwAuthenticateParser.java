@@ -9,7 +9,7 @@ import java.util.Map;
  * Parses {@code WWW-Authenticate} header values into challenges following the grammar of RFC
  * 9110 section 11.6.1: a header may hold several comma-separated challenges, each a scheme
  * followed by either a token68 or comma-separated {@code name=value} parameters, where a value is
- * a token or a quoted string with backslash escapes. Stateless and thread-safe.
+ * a token or a quoted string with backslash escapes. The static methods are thread-safe.
  */
 public final class WwwAuthenticateParser {
 
