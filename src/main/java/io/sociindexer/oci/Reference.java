@@ -120,6 +120,14 @@ public record Reference(String registry, String repository, String tag, Digest d
     return new Reference(registry, repository, tag, newDigest);
   }
 
+  /** Returns this reference with its digest and without a tag; requires a digest. */
+  public Reference withoutTag() {
+    if (digest == null) {
+      throw new IllegalStateException("a reference without a digest needs a tag: " + this);
+    }
+    return new Reference(registry, repository, null, digest);
+  }
+
   /** Returns {@code registry/repository} without tag or digest. */
   public String repositoryName() {
     return registry + "/" + repository;

@@ -1,0 +1,199 @@
+package io.sociindexer.indexer;
+
+import io.sociindexer.indexer.IndexResult.PlatformOutcome;
+import io.sociindexer.indexer.ImageStore.StoredManifest;
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.ImageIndex;
+import io.sociindexer.oci.ImageManifest;
+import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Indexes one image: resolves the tag, picks the image manifests to index, builds a zTOC per
+ * layer, assembles the SOCI v2 artifacts and pushes them, children before parents and the tag
+ * last. An image whose layers all get skipped ends as {@link IndexResult.Status#NOTHING_TO_INDEX}
+ * and nothing is pushed.
+ *
+ * <p>Thread safety: one instance may index several images at once.
+ */
+public final class ImageIndexer {
+
+  private static final Logger log = LoggerFactory.getLogger(ImageIndexer.class);
+
+  /** Image configs are small JSON documents; anything larger is not a config we can trust. */
+  private static final int MAX_CONFIG_BYTES = 4 << 20;
+
+  static final String ATTESTATION_TYPE_ANNOTATION = "vnd.docker.reference.type";
+  static final String SOCI_INDEX_DIGEST_ANNOTATION = "com.amazon.soci.index-digest";
+
+  private final IndexOptions options;
+  private final LayerIndexer layerIndexer;
+
+  public ImageIndexer(IndexOptions options) {
+    this.options = options;
+    this.layerIndexer = new LayerIndexer(options);
+  }
+
+  /**
+   * Indexes the image that {@code tag} or {@code digest} names in {@code store}. The digest wins
+   * when both are given; the tag then only names the output. A layout store with neither indexes
+   * its only tag.
+   *
+   * @throws IOException when the registry or layout fails, or a layer is corrupt; the message names
+   *     the image, the layer and the cause
+   */
+  public IndexResult index(ImageStore store, String tag, Digest digest) throws IOException {
+    long started = System.nanoTime();
+    if (tag == null && digest == null && store instanceof OciLayoutImageStore layout) {
+      tag = layout.onlyTag();
+    }
+    String image = store.describe() + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
+    StoredManifest root = store.fetchManifest(digest != null ? digest.toString() : tag);
+    log.info("indexing image={} manifest.digest={}", image, root.digest());
+
+    SourceImage source = SourceImage.of(root);
+    Map<Digest, LayerOutcome> layerCache = new HashMap<>();
+    List<ManifestWork> work = new ArrayList<>();
+    for (SourceImage.Entry entry : source.entries()) {
+      work.add(indexEntry(store, image, entry, layerCache));
+    }
+
+    if (work.stream().noneMatch(ManifestWork::hasZtoc)) {
+      List<PlatformOutcome> outcomes = work.stream().map(ManifestWork::toOutcome).toList();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      log.info("nothing to index image={} manifest.digest={}", image, root.digest());
+      return new IndexResult(
+          IndexResult.Status.NOTHING_TO_INDEX, image, root.digest(), outcomes, null, null, took);
+    }
+
+    SociPublisher.Published published =
+        new SociPublisher(options, store).publish(source, work, tag, root.digest());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    log.info(
+        "indexed image={} index.digest={} tag={} duration.ms={}",
+        image,
+        published.imageIndex().digest(),
+        published.outputTag(),
+        took.toMillis());
+    return new IndexResult(
+        IndexResult.Status.INDEXED,
+        image,
+        root.digest(),
+        published.platforms(),
+        published.imageIndex(),
+        published.outputTag(),
+        took);
+  }
+
+  private ManifestWork indexEntry(
+      ImageStore store, String image, SourceImage.Entry entry, Map<Digest, LayerOutcome> cache)
+      throws IOException {
+    Descriptor descriptor = entry.descriptor();
+    String skip = skipReason(entry);
+    if (skip != null) {
+      log.info("skipping manifest image={} digest={} reason={}", image, descriptor.digest(), skip);
+      return ManifestWork.skipped(entry, entry.platform(), skip);
+    }
+
+    ImageManifest manifest = entry.manifest();
+    if (manifest == null) {
+      manifest = fetchImageManifest(store, descriptor);
+    }
+    if (manifest.annotations().containsKey(SOCI_INDEX_DIGEST_ANNOTATION)) {
+      throw new IOException(
+          "image " + image + " manifest " + descriptor.digest()
+              + " already carries a SOCI index annotation; index the original image instead");
+    }
+    Platform platform = entry.platform() != null ? entry.platform() : platformOf(store, manifest);
+    if (!options.platforms().isEmpty() && entry.platform() == null && !selected(platform)) {
+      String reason = "platform " + platform + " is not among the requested platforms";
+      return ManifestWork.skipped(entry, platform, reason);
+    }
+
+    List<LayerOutcome> layers = new ArrayList<>();
+    for (Descriptor layer : manifest.layers()) {
+      LayerOutcome outcome = cache.get(layer.digest());
+      if (outcome == null) {
+        outcome = indexLayer(store, image, layer);
+        cache.put(layer.digest(), outcome);
+      }
+      layers.add(outcome);
+    }
+    return new ManifestWork(entry, platform, manifest, layers, null);
+  }
+
+  private LayerOutcome indexLayer(ImageStore store, String image, Descriptor layer)
+      throws IOException {
+    String reason = layerIndexer.skipReasonFromDescriptor(layer);
+    if (reason != null) {
+      log.info("skipping layer image={} layer.digest={} reason={}", image, layer.digest(), reason);
+      return LayerOutcome.skipped(layer, reason);
+    }
+    try (InputStream blob = store.openBlob(layer)) {
+      LayerOutcome outcome = layerIndexer.index(layer, blob);
+      if (outcome.indexed()) {
+        log.info(
+            "indexed layer image={} layer.digest={} ztoc.digest={} entries={} spans={}",
+            image,
+            layer.digest(),
+            outcome.ztoc().digest(),
+            outcome.entries(),
+            outcome.spans());
+      } else {
+        log.info(
+            "skipping layer image={} layer.digest={} reason={}",
+            image,
+            layer.digest(),
+            outcome.skipReason());
+      }
+      return outcome;
+    } catch (LayerIndexingException e) {
+      throw new IOException("image " + image + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String skipReason(SourceImage.Entry entry) {
+    Descriptor descriptor = entry.descriptor();
+    if (entry.platform() != null && entry.platform().isUnknown()
+        || "attestation-manifest".equals(descriptor.annotation(ATTESTATION_TYPE_ANNOTATION))) {
+      return "attestation manifest";
+    }
+    if (!descriptor.mediaType().isManifest()) {
+      return "media type " + descriptor.mediaType() + " is not an image manifest";
+    }
+    if (entry.platform() != null && !options.platforms().isEmpty() && !selected(entry.platform())) {
+      return "platform " + entry.platform() + " is not among the requested platforms";
+    }
+    return null;
+  }
+
+  private boolean selected(Platform platform) {
+    return options.platforms().stream().anyMatch(requested -> requested.matches(platform));
+  }
+
+  private static ImageManifest fetchImageManifest(ImageStore store, Descriptor descriptor)
+      throws IOException {
+    StoredManifest stored = store.fetchManifest(descriptor.digest().toString());
+    if (!stored.digest().equals(descriptor.digest())) {
+      throw new IOException(
+          "manifest " + descriptor.digest() + " in " + store.describe() + " has digest "
+              + stored.digest());
+    }
+    return ImageManifest.parse(stored.bytes());
+  }
+
+  private static Platform platformOf(ImageStore store, ImageManifest manifest) throws IOException {
+    byte[] config = store.readBlob(manifest.config(), MAX_CONFIG_BYTES);
+    return ImageConfigs.platform(config);
+  }
+}

@@ -1,0 +1,45 @@
+package io.sociindexer.indexer;
+
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * One repository that images are read from and SOCI artifacts are written to: a registry
+ * repository or an OCI image layout on disk. Implementations are thread-safe.
+ */
+public interface ImageStore extends AutoCloseable {
+
+  /** Returns the manifest or index that a tag or digest names, with its exact bytes. */
+  StoredManifest fetchManifest(String tagOrDigest) throws IOException;
+
+  /** Returns the digest the tag points at now, or empty when the tag does not exist. */
+  Optional<Digest> resolveTag(String tag) throws IOException;
+
+  /** Opens a blob for streaming; the caller closes the stream. */
+  InputStream openBlob(Descriptor blob) throws IOException;
+
+  /** Reads a small blob, such as an image config, failing above {@code maxBytes}. */
+  byte[] readBlob(Descriptor blob, int maxBytes) throws IOException;
+
+  /** Stores a blob unless the store already has it. */
+  void pushBlob(Descriptor blob, byte[] content) throws IOException;
+
+  /**
+   * Stores a manifest or index under its digest, or under {@code tag} when the tag is not null.
+   */
+  void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException;
+
+  /** Describes the store for messages, such as {@code 127.0.0.1:5000/app}. */
+  String describe();
+
+  /** Releases what the store holds open; the default holds nothing. */
+  @Override
+  default void close() {}
+
+  /** A manifest or index with the exact bytes the store returned. */
+  record StoredManifest(MediaType mediaType, byte[] bytes, Digest digest) {}
+}

@@ -1,0 +1,57 @@
+package io.sociindexer.indexer;
+
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.Platform;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The outcome of indexing one image.
+ *
+ * @param sourceDigest digest of the manifest or index the source tag pointed at
+ * @param platforms one entry per image manifest that was considered
+ * @param imageIndex descriptor of the SOCI-enabled image index, null when nothing was indexed
+ * @param outputTag tag that now points at {@code imageIndex}, null when nothing was pushed
+ */
+public record IndexResult(
+    Status status,
+    String image,
+    Digest sourceDigest,
+    List<PlatformOutcome> platforms,
+    Descriptor imageIndex,
+    String outputTag,
+    Duration duration) {
+
+  public IndexResult {
+    platforms = List.copyOf(platforms);
+  }
+
+  /** Whether a SOCI index was built and pushed. */
+  public enum Status {
+    INDEXED,
+    NOTHING_TO_INDEX
+  }
+
+  /**
+   * What happened to one image manifest of the image.
+   *
+   * @param manifestDigest digest of the source image manifest
+   * @param skipReason why the manifest was left alone (attestation, platform not selected), or null
+   * @param layers the outcome of each layer, in manifest order
+   * @param sociIndex descriptor of the SOCI index manifest, null when no layer got a zTOC
+   * @param rewrittenManifest descriptor of the annotated image manifest, null when not rewritten
+   */
+  public record PlatformOutcome(
+      Platform platform,
+      Digest manifestDigest,
+      String skipReason,
+      List<LayerOutcome> layers,
+      Descriptor sociIndex,
+      Descriptor rewrittenManifest) {
+
+    public PlatformOutcome {
+      layers = List.copyOf(layers);
+    }
+  }
+}

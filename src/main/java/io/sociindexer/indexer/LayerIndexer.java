@@ -1,0 +1,227 @@
+package io.sociindexer.indexer;
+
+import io.sociindexer.layer.GzipCheckpointingInputStream;
+import io.sociindexer.layer.GzipIndex;
+import io.sociindexer.layer.Zinfo;
+import io.sociindexer.layer.tar.GoTarReader;
+import io.sociindexer.layer.tar.TarHeader;
+import io.sociindexer.layer.tar.UnsupportedTarEntryException;
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.MediaType.LayerCompression;
+import io.sociindexer.ztoc.CompressionInfo;
+import io.sociindexer.ztoc.CompressionInfo.Algorithm;
+import io.sociindexer.ztoc.FileMetadata;
+import io.sociindexer.ztoc.TarZinfo;
+import io.sociindexer.ztoc.TocEntries;
+import io.sociindexer.ztoc.Ztoc;
+import io.sociindexer.ztoc.ZtocWriter;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the zTOC of one layer in a single streaming pass. The blob stream feeds, at once, the
+ * compressed-digest check, the gzip checkpointer, the span hasher and the tar reader; nothing is
+ * written to disk and no byte is read twice.
+ *
+ * <p>Which layers get a zTOC follows soci: gzip and plain tar layers at or above the minimum size.
+ * zstd layers, smaller layers, non-layer blobs, blobs whose bytes do not match their media type
+ * and tars with entries soci rejects are skipped with a reason. Corrupt data and digest mismatches
+ * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong.
+ *
+ * <p>Thread safety: stateless; one instance may index many layers concurrently.
+ */
+public final class LayerIndexer {
+
+  private static final int SNIFF_LENGTH = 512;
+  private static final int STREAM_BUFFER = 256 * 1024;
+
+  private final IndexOptions options;
+
+  public LayerIndexer(IndexOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * Returns the reason {@code layer} gets no zTOC, judged from its descriptor alone, or null when
+   * its blob must be read. Callers check this first so that skipped layers are never downloaded.
+   */
+  public String skipReasonFromDescriptor(Descriptor layer) {
+    LayerCompression compression = layer.mediaType().layerCompression();
+    return switch (compression) {
+      case ZSTD -> "zstd compression is not supported by soci";
+      case NOT_A_LAYER -> "media type " + layer.mediaType() + " is not a layer soci can index";
+      default ->
+          layer.size() < options.minLayerSize()
+              ? "size " + layer.size() + " is below the minimum layer size " + options.minLayerSize()
+              : null;
+    };
+  }
+
+  /**
+   * Indexes the layer whose blob bytes {@code blob} yields. The stream is read to its end (unless
+   * the layer is skipped) and not closed.
+   *
+   * @throws LayerIndexingException when the blob is corrupt or does not match its descriptor
+   */
+  public LayerOutcome index(Descriptor layer, InputStream blob) throws LayerIndexingException {
+    String reason = skipReasonFromDescriptor(layer);
+    if (reason != null) {
+      return LayerOutcome.skipped(layer, reason);
+    }
+
+    long started = System.nanoTime();
+    try {
+      BufferedInputStream buffered = new BufferedInputStream(blob, STREAM_BUFFER);
+      DetectedFormat detected = DetectedFormat.sniff(buffered, SNIFF_LENGTH);
+      LayerCompression declared = layer.mediaType().layerCompression();
+      String mismatch = formatMismatch(layer.mediaType(), declared, detected);
+      if (mismatch != null) {
+        return LayerOutcome.skipped(layer, mismatch);
+      }
+
+      LayerOutcome outcome =
+          declared == LayerCompression.GZIP
+              ? indexGzip(layer, buffered)
+              : indexUncompressed(layer, buffered);
+      if (!outcome.indexed()) {
+        return outcome;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      return new LayerOutcome(
+          layer,
+          outcome.ztoc(),
+          outcome.ztocBytes(),
+          null,
+          outcome.entries(),
+          outcome.spans(),
+          outcome.uncompressedSize(),
+          took);
+    } catch (LayerIndexingException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new LayerIndexingException(layer, e);
+    }
+  }
+
+  private LayerOutcome indexGzip(Descriptor layer, InputStream blob) throws IOException {
+    GzipCheckpointingInputStream gzip =
+        new GzipCheckpointingInputStream(blob, options.spanSize());
+    GoTarReader tar = new GoTarReader(gzip);
+    TarEntries entries = readEntries(tar);
+    if (entries.unsupportedReason() != null) {
+      return LayerOutcome.skipped(layer, entries.unsupportedReason());
+    }
+    long archiveSize = tar.position();
+    gzip.drainToEnd();
+    GzipIndex gzipIndex = gzip.result();
+    verifyBlob(layer, gzipIndex.compressedDigest(), gzipIndex.compressedSize());
+
+    int checkpoints = gzipIndex.checkpoints().size();
+    CompressionInfo info =
+        new CompressionInfo(
+            Algorithm.GZIP,
+            checkpoints - 1,
+            gzipIndex.spanDigests(),
+            Zinfo.toBlob(gzipIndex.checkpoints(), options.spanSize()));
+    return buildOutcome(layer, gzipIndex.compressedSize(), archiveSize, entries.list(), info);
+  }
+
+  private LayerOutcome indexUncompressed(Descriptor layer, InputStream blob) throws IOException {
+    UncompressedLayerStream raw = new UncompressedLayerStream(blob, options.spanSize());
+    GoTarReader tar = new GoTarReader(raw);
+    TarEntries entries = readEntries(tar);
+    if (entries.unsupportedReason() != null) {
+      return LayerOutcome.skipped(layer, entries.unsupportedReason());
+    }
+    long archiveSize = tar.position();
+    raw.drainToEnd();
+    verifyBlob(layer, raw.digest(), raw.size());
+
+    List<Digest> spans = raw.spanDigests();
+    CompressionInfo info =
+        new CompressionInfo(
+            Algorithm.UNCOMPRESSED,
+            spans.size() - 1,
+            spans,
+            TarZinfo.serialize(options.spanSize(), raw.size()));
+    return buildOutcome(layer, raw.size(), archiveSize, entries.list(), info);
+  }
+
+  private static TarEntries readEntries(GoTarReader tar) throws IOException {
+    List<FileMetadata> entries = new ArrayList<>();
+    try {
+      for (TarHeader header = tar.next(); header != null; header = tar.next()) {
+        entries.add(TocEntries.fromTarHeader(header));
+      }
+      return new TarEntries(entries, null);
+    } catch (UnsupportedTarEntryException e) {
+      return new TarEntries(List.of(), "the tar holds an entry soci rejects: " + e.getMessage());
+    }
+  }
+
+  /** The entries of a tar, or the reason soci would reject it. */
+  private record TarEntries(List<FileMetadata> list, String unsupportedReason) {}
+
+  private LayerOutcome buildOutcome(
+      Descriptor layer,
+      long compressedSize,
+      long archiveSize,
+      List<FileMetadata> entries,
+      CompressionInfo info) {
+    Ztoc ztoc =
+        new Ztoc(
+            Ztoc.VERSION,
+            options.buildToolIdentifier(),
+            compressedSize,
+            archiveSize,
+            entries,
+            info);
+    byte[] bytes = ZtocWriter.serialize(ztoc);
+    Descriptor descriptor = Descriptor.of(MediaType.OCTET_STREAM, bytes);
+    return new LayerOutcome(
+        layer,
+        descriptor,
+        bytes,
+        null,
+        entries.size(),
+        info.maxSpanId() + 1,
+        archiveSize,
+        Duration.ZERO);
+  }
+
+  private static void verifyBlob(Descriptor layer, Digest actual, long actualSize)
+      throws IOException {
+    if (actualSize != layer.size()) {
+      throw new IOException(
+          "blob size " + actualSize + " does not match the descriptor size " + layer.size());
+    }
+    if (!actual.equals(layer.digest())) {
+      throw new IOException("blob content has digest " + actual + ", expected " + layer.digest());
+    }
+  }
+
+  private static String formatMismatch(
+      MediaType mediaType, LayerCompression declared, DetectedFormat detected) {
+    boolean matches =
+        switch (declared) {
+          case GZIP -> detected == DetectedFormat.GZIP;
+          case UNCOMPRESSED -> detected == DetectedFormat.TAR || detected == DetectedFormat.EMPTY;
+          default -> false;
+        };
+    if (matches) {
+      return null;
+    }
+    return "media type " + mediaType + " declares " + describe(declared) + " but the blob is "
+        + detected.description();
+  }
+
+  private static String describe(LayerCompression compression) {
+    return compression == LayerCompression.GZIP ? "gzip" : "an uncompressed tar";
+  }
+}

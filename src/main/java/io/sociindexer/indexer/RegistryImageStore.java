@@ -1,0 +1,78 @@
+package io.sociindexer.indexer;
+
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.Reference;
+import io.sociindexer.registry.RawManifest;
+import io.sociindexer.registry.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** An {@link ImageStore} over one repository of a registry. */
+public final class RegistryImageStore implements ImageStore {
+
+  private final RegistryClient client;
+  private final Reference repository;
+
+  /** Uses the registry and repository of {@code image}; its tag and digest are ignored. */
+  public RegistryImageStore(RegistryClient client, Reference image) {
+    this.client = client;
+    this.repository = image;
+  }
+
+  @Override
+  public StoredManifest fetchManifest(String tagOrDigest) throws IOException {
+    RawManifest manifest = client.fetchManifest(at(tagOrDigest));
+    return new StoredManifest(manifest.mediaType(), manifest.bytes(), manifest.digest());
+  }
+
+  @Override
+  public Optional<Digest> resolveTag(String tag) throws IOException {
+    return client.headManifest(repository.withTag(tag)).map(Descriptor::digest);
+  }
+
+  @Override
+  public InputStream openBlob(Descriptor blob) throws IOException {
+    return client.openBlob(repository, blob.digest(), blob.size());
+  }
+
+  @Override
+  public byte[] readBlob(Descriptor blob, int maxBytes) throws IOException {
+    if (blob.size() > maxBytes) {
+      throw new IOException(
+          "blob " + blob.digest() + " in " + describe() + " is " + blob.size()
+              + " bytes, more than the limit of " + maxBytes);
+    }
+    try (InputStream in = openBlob(blob)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Override
+  public void pushBlob(Descriptor blob, byte[] content) throws IOException {
+    client.pushBlob(repository, blob.digest(), content);
+  }
+
+  @Override
+  public void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException {
+    Reference target = tag != null ? repository.withTag(tag) : repository.withDigest(Digest.sha256(bytes)).withoutTag();
+    client.pushManifest(target, mediaType, bytes);
+  }
+
+  @Override
+  public String describe() {
+    return repository.repositoryName();
+  }
+
+  private Reference at(String tagOrDigest) {
+    if (tagOrDigest == null) {
+      return repository;
+    }
+    if (tagOrDigest.contains(":")) {
+      return repository.withDigest(Digest.parse(tagOrDigest)).withoutTag();
+    }
+    return repository.withTag(tagOrDigest);
+  }
+}
