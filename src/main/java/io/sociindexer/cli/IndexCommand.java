@@ -1,0 +1,242 @@
+package io.sociindexer.cli;
+
+import io.sociindexer.indexer.ImageIndexer;
+import io.sociindexer.indexer.ImageStore;
+import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.indexer.IndexResult;
+import io.sociindexer.indexer.OciLayoutImageStore;
+import io.sociindexer.indexer.RegistryImageStore;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.Platform;
+import io.sociindexer.oci.Reference;
+import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.auth.DockerConfigCredentialProvider;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code soci-indexer index}: builds zTOCs and a SOCI v2 index for one image in a registry or in
+ * an OCI image layout, and pushes or writes them next to the image.
+ */
+public final class IndexCommand {
+
+  static final String USAGE =
+      """
+      Usage:
+        soci-indexer index REFERENCE [options]
+        soci-indexer index --oci-layout DIR [--tag TAG] [options]
+
+      Builds zTOCs and a SOCI v2 index for an image and pushes them to its repository
+      (or writes them into the OCI image layout). The SOCI-enabled image index is
+      tagged <tag>-soci; the source tag is left alone unless --in-place is given.
+
+      Options:
+        --plain-http            talk HTTP, not HTTPS, to the registry in REFERENCE
+        --span-size SIZE        uncompressed bytes per span (default 4MiB)
+        --min-layer-size SIZE   skip layers whose compressed size is below SIZE (default 10MiB)
+        --platform OS/ARCH[/V]  index only this platform; repeat for several (default: all)
+        --tag-suffix SUFFIX     suffix of the output tag (default -soci)
+        --in-place              move the source tag to the SOCI-enabled index, only if the
+                                tag still points at the digest that was indexed
+        --docker-config FILE    docker config.json with registry credentials
+                                (default $DOCKER_CONFIG/config.json, then ~/.docker/config.json)
+        --oci-layout DIR        read and write an OCI image layout instead of a registry
+        --tag TAG               tag in the layout to index (default: its only tag)
+        -h, --help              print this help
+
+      SIZE is a byte count such as 4194304, 4MiB or 512KiB.
+      Exit status: 0 when indexed or when no layer needed a zTOC, 1 on failure, 2 on usage errors.
+      """;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public IndexCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs the command and returns the process exit status. */
+  public int run(List<String> args) {
+    Arguments parsed;
+    try {
+      parsed = Arguments.parse(args);
+    } catch (UsageException e) {
+      err.println("soci-indexer index: " + e.getMessage());
+      err.println("Run 'soci-indexer index --help' for usage.");
+      return 2;
+    }
+    if (parsed.help) {
+      out.print(USAGE);
+      return 0;
+    }
+
+    try (ImageStore store = openStore(parsed)) {
+      IndexResult result =
+          new ImageIndexer(parsed.options).index(store, parsed.tag, parsed.digest);
+      new Summary(out).print(result);
+      return 0;
+    } catch (UsageException e) {
+      err.println("soci-indexer index: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("soci-indexer index: " + oneLine(e));
+      return 1;
+    }
+  }
+
+  private static ImageStore openStore(Arguments parsed) throws Exception {
+    if (parsed.layout != null) {
+      return OciLayoutImageStore.open(parsed.layout);
+    }
+    Reference reference = parsed.reference;
+    Set<String> plainHttp = new HashSet<>();
+    if (parsed.plainHttp) {
+      plainHttp.add(reference.apiHost());
+    }
+    DockerConfigCredentialProvider credentials =
+        parsed.dockerConfig != null
+            ? DockerConfigCredentialProvider.fromFile(parsed.dockerConfig)
+            : DockerConfigCredentialProvider.fromEnvironment();
+    RegistryClient client =
+        RegistryClient.builder()
+            .credentials(credentials)
+            .plainHttpRegistries(plainHttp)
+            .userAgent("soci-indexer")
+            .build();
+    return new RegistryImageStore(client, reference);
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.replace('\n', ' ');
+  }
+
+  /** The parsed command line. */
+  private static final class Arguments {
+    boolean help;
+    boolean plainHttp;
+    Reference reference;
+    Path layout;
+    String tag;
+    Digest digest;
+    Path dockerConfig;
+    IndexOptions options = IndexOptions.defaults();
+
+    static Arguments parse(List<String> args) {
+      Arguments parsed = new Arguments();
+      List<Platform> platforms = new ArrayList<>();
+      String referenceText = null;
+      String tag = null;
+      String tagSuffix = null;
+      boolean inPlace = false;
+
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        switch (arg) {
+          case "-h", "--help" -> parsed.help = true;
+          case "--plain-http" -> parsed.plainHttp = true;
+          case "--in-place" -> inPlace = true;
+          case "--span-size" ->
+              parsed.options = parsed.options.withSpanSize(
+                  positive(arg, ByteSizes.parse(arg, value(args, ++i, arg))));
+          case "--min-layer-size" ->
+              parsed.options =
+                  parsed.options.withMinLayerSize(ByteSizes.parse(arg, value(args, ++i, arg)));
+          case "--platform" -> platforms.add(platform(value(args, ++i, arg)));
+          case "--tag-suffix" -> tagSuffix = value(args, ++i, arg);
+          case "--oci-layout" -> parsed.layout = Path.of(value(args, ++i, arg));
+          case "--tag" -> tag = value(args, ++i, arg);
+          case "--docker-config" -> parsed.dockerConfig = Path.of(value(args, ++i, arg));
+          default -> {
+            if (arg.startsWith("-")) {
+              throw new UsageException("unknown option " + arg);
+            }
+            if (referenceText != null) {
+              throw new UsageException(
+                  "more than one image reference given: " + referenceText + " and " + arg);
+            }
+            referenceText = arg;
+          }
+        }
+      }
+      if (parsed.help) {
+        return parsed;
+      }
+
+      if (inPlace && tagSuffix != null) {
+        throw new UsageException("--tag-suffix and --in-place cannot be used together");
+      }
+      parsed.options = parsed.options.withPlatforms(platforms).withInPlace(inPlace);
+      if (tagSuffix != null) {
+        parsed.options = withSuffix(parsed.options, tagSuffix);
+      }
+      resolveTarget(parsed, referenceText, tag);
+      return parsed;
+    }
+
+    private static void resolveTarget(Arguments parsed, String referenceText, String tag) {
+      if (parsed.layout != null) {
+        if (referenceText != null) {
+          throw new UsageException("give either an image reference or --oci-layout, not both");
+        }
+        if (parsed.plainHttp) {
+          throw new UsageException("--plain-http applies to registries, not to --oci-layout");
+        }
+        if (!Files.isDirectory(parsed.layout)) {
+          throw new UsageException("OCI layout directory not found: " + parsed.layout);
+        }
+        parsed.tag = tag;
+        return;
+      }
+      if (referenceText == null) {
+        throw new UsageException("missing image reference, such as 127.0.0.1:5000/app:1.0");
+      }
+      if (tag != null) {
+        throw new UsageException("--tag applies to --oci-layout; put the tag in the reference");
+      }
+      try {
+        parsed.reference = Reference.parse(referenceText);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      parsed.tag = parsed.reference.tag();
+      parsed.digest = parsed.reference.digest();
+    }
+
+    private static IndexOptions withSuffix(IndexOptions options, String suffix) {
+      try {
+        return options.withTagSuffix(suffix);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+
+    private static long positive(String option, long value) {
+      if (value <= 0) {
+        throw new UsageException(option + " must be greater than zero");
+      }
+      return value;
+    }
+
+    private static Platform platform(String text) {
+      try {
+        return Platform.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+
+    private static String value(List<String> args, int index, String option) {
+      if (index >= args.size() || args.get(index).startsWith("--")) {
+        throw new UsageException(option + " needs a value");
+      }
+      return args.get(index);
+    }
+  }
+}

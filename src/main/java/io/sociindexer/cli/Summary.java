@@ -1,0 +1,64 @@
+package io.sociindexer.cli;
+
+import io.sociindexer.indexer.IndexResult;
+import io.sociindexer.indexer.IndexResult.PlatformOutcome;
+import io.sociindexer.indexer.LayerOutcome;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Prints the short human-readable summary of an {@link IndexResult}. */
+final class Summary {
+
+  private final PrintStream out;
+
+  Summary(PrintStream out) {
+    this.out = out;
+  }
+
+  void print(IndexResult result) {
+    out.println("image " + result.image() + " (" + result.sourceDigest() + ")");
+    for (PlatformOutcome platform : result.platforms()) {
+      printPlatform(platform);
+    }
+
+    if (result.status() == IndexResult.Status.NOTHING_TO_INDEX) {
+      out.println("nothing to index: no layer needs a zTOC, so nothing was pushed");
+    } else {
+      out.println("image index " + result.imageIndex().digest() + " tagged " + result.outputTag());
+    }
+    out.printf(Locale.ROOT, "done in %.1f s%n", result.duration().toMillis() / 1000.0);
+  }
+
+  private void printPlatform(PlatformOutcome platform) {
+    String name = platform.platform() == null ? "manifest" : platform.platform().toString();
+    out.println("  " + name + " " + platform.manifestDigest());
+    if (platform.skipReason() != null) {
+      out.println("    left unchanged: " + platform.skipReason());
+      return;
+    }
+    for (LayerOutcome layer : platform.layers()) {
+      printLayer(layer);
+    }
+    if (platform.sociIndex() != null) {
+      out.println("    SOCI index " + platform.sociIndex().digest());
+      out.println("    image manifest rewritten as " + platform.rewrittenManifest().digest());
+    }
+  }
+
+  private void printLayer(LayerOutcome layer) {
+    String digest = layer.layer().digest().toString();
+    if (layer.indexed()) {
+      out.printf(
+          Locale.ROOT,
+          "    layer %s indexed: %d entries, %d spans, zTOC %s (%d bytes) in %.1f s%n",
+          digest,
+          layer.entries(),
+          layer.spans(),
+          layer.ztoc().digest(),
+          layer.ztoc().size(),
+          layer.duration().toMillis() / 1000.0);
+    } else {
+      out.println("    layer " + digest + " skipped: " + layer.skipReason());
+    }
+  }
+}
