@@ -110,16 +110,22 @@ public final class LayerIndexer {
   }
 
   private LayerOutcome indexGzip(Descriptor layer, InputStream blob) throws IOException {
-    GzipCheckpointingInputStream gzip =
-        new GzipCheckpointingInputStream(blob, options.spanSize());
-    GoTarReader tar = new GoTarReader(gzip);
-    TarEntries entries = readEntries(tar);
-    if (entries.unsupportedReason() != null) {
-      return LayerOutcome.skipped(layer, entries.unsupportedReason());
+    GzipIndex gzipIndex;
+    TarEntries entries;
+    long archiveSize;
+    // Closing the gzip stream also closes the blob, which the caller closes too; that is harmless,
+    // and it stops the span hasher when the tar is rejected before the end of the blob.
+    try (GzipCheckpointingInputStream gzip =
+        new GzipCheckpointingInputStream(blob, options.spanSize())) {
+      GoTarReader tar = new GoTarReader(gzip);
+      entries = readEntries(tar);
+      if (entries.unsupportedReason() != null) {
+        return LayerOutcome.skipped(layer, entries.unsupportedReason());
+      }
+      archiveSize = tar.position();
+      gzip.drainToEnd();
+      gzipIndex = gzip.result();
     }
-    long archiveSize = tar.position();
-    gzip.drainToEnd();
-    GzipIndex gzipIndex = gzip.result();
     verifyBlob(layer, gzipIndex.compressedDigest(), gzipIndex.compressedSize());
 
     int checkpoints = gzipIndex.checkpoints().size();

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -33,10 +33,12 @@ import java.util.Objects;
  *
  * <p>Memory: 32 KiB of window per checkpoint (the checkpoint count is about the decompressed size
  * divided by {@code spanSize}, plus one), a 256 KiB input buffer held twice (heap and native), a 32
- * KiB native output ring and zlib's own state (an estimate of 40 KiB: zlib 1.2.13 allocates about 7
- * KiB of state plus a 32 KiB window). The blob is read once and nothing is written to disk. The
- * stream is not thread-safe. {@link #close()} closes the wrapped stream and frees the native
- * memory.
+ * KiB native output ring, zlib's own state (an estimate of 40 KiB: zlib 1.2.13 allocates about 7
+ * KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds: up to 8 MiB of queued
+ * chunks plus the compressed bytes of the current span. The blob is read once and nothing is
+ * written to disk. Both sha256 passes run on the hasher's thread, so they overlap with inflation.
+ * The stream is not thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and
+ * frees the native memory; callers that stop reading early must close it.
  */
 public final class GzipCheckpointingInputStream extends InputStream {
 
@@ -59,7 +61,6 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private int inputStart;
   private int inputEnd;
   private boolean sourceEnded;
-  private int lastConsumedByte;
 
   /** Next write position in the output ring; it wraps only when the ring is full, as in soci. */
   private int ringPosition;
@@ -74,9 +75,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
 
   private final List<Checkpoint> checkpoints = new ArrayList<>();
   private long lastCheckpointOut;
-  private final MessageDigest blobDigest = Digest.newSha256();
-  private final List<Digest> spanDigests = new ArrayList<>();
-  private MessageDigest spanDigest;
+  private final SpanHasher hasher;
   private long compressedSize;
   private GzipIndex result;
 
@@ -96,6 +95,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
     this.zstream = ZStream.inflater(ZStream.AUTO_HEADER_WINDOW_BITS);
     this.nativeInput = zstream.allocate(INPUT_CHUNK_SIZE);
     this.ring = zstream.allocate(WINDOW_SIZE);
+    this.hasher = new SpanHasher();
   }
 
   @Override
@@ -123,6 +123,19 @@ public final class GzipCheckpointingInputStream extends InputStream {
   @Override
   public int available() {
     return pendingEnd - pendingStart;
+  }
+
+  /** Discards up to {@code n} decompressed bytes without copying them; returns 0 at the end. */
+  @Override
+  public long skip(long n) throws IOException {
+    ensureOpen();
+    long skipped = 0;
+    while (skipped < n && fillPending()) {
+      int take = (int) Math.min(n - skipped, pendingEnd - pendingStart);
+      pendingStart += take;
+      skipped += take;
+    }
+    return skipped;
   }
 
   /**
@@ -162,6 +175,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
       return;
     }
     closed = true;
+    hasher.close();
     try {
       zstream.close();
     } finally {
@@ -240,11 +254,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
     if (consumed == 0) {
       return;
     }
-    if (spanDigest != null) {
-      spanDigest.update(heapInput, inputStart, consumed);
-    }
     inputStart += consumed;
-    lastConsumedByte = Byte.toUnsignedInt(heapInput[inputStart - 1]);
   }
 
   /** Starts the next member when more input exists, else finishes the index. */
@@ -255,18 +265,14 @@ public final class GzipCheckpointingInputStream extends InputStream {
       return;
     }
     finished = true;
-    spanDigests.add(Digest.ofSha256(spanDigest.digest()));
+    SpanHasher.Result digests = hasher.finish();
     result =
         new GzipIndex(
-            checkpoints,
-            spanDigests,
-            compressedSize,
-            Digest.ofSha256(blobDigest.digest()),
-            totalOut);
+            checkpoints, digests.spanDigests(), compressedSize, digests.blobDigest(), totalOut);
   }
 
   /** Applies soci's checkpoint rule to the state zlib reported after the last call. */
-  private void maybeAddCheckpoint() {
+  private void maybeAddCheckpoint() throws IOException {
     int dataType = zstream.dataType();
     boolean atBlockBoundary = (dataType & 128) != 0;
     boolean afterLastBlock = (dataType & 64) != 0;
@@ -280,7 +286,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
     int bits = dataType & 7;
     checkpoints.add(new Checkpoint(inputBase + inputStart, totalOut, bits, copyWindow()));
     lastCheckpointOut = totalOut;
-    startSpan(bits);
+    hasher.startSpan(inputBase + inputStart, bits != 0);
   }
 
   /** Copies the ring as the 32 KiB before the current output position, oldest byte first. */
@@ -290,20 +296,6 @@ public final class GzipCheckpointingInputStream extends InputStream {
     MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, ringPosition, window, 0, older);
     MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, window, older, ringPosition);
     return window;
-  }
-
-  /**
-   * Closes the previous span's digest and opens the next one. When the boundary falls inside a
-   * byte, that byte belongs to both spans, so it starts the new digest too.
-   */
-  private void startSpan(int bits) {
-    if (spanDigest != null) {
-      spanDigests.add(Digest.ofSha256(spanDigest.digest()));
-    }
-    spanDigest = Digest.newSha256();
-    if (bits != 0) {
-      spanDigest.update((byte) lastConsumedByte);
-    }
   }
 
   private void checkMemberMagic() throws IOException {
@@ -393,7 +385,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
       sourceEnded = true;
       return false;
     }
-    blobDigest.update(heapInput, inputEnd, n);
+    hasher.chunk(Arrays.copyOfRange(heapInput, inputEnd, inputEnd + n), 0, n);
     MemorySegment.copy(heapInput, inputEnd, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
     inputEnd += n;
     compressedSize += n;
