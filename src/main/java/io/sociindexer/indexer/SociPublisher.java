@@ -76,7 +76,11 @@ final class SociPublisher {
     List<ZtocLayer> ztocs = new ArrayList<>();
     for (LayerOutcome layer : manifest.layers()) {
       if (layer.indexed()) {
-        ztocs.add(new ZtocLayer(layer.layer(), layer.ztocBytes(), options.spanSize()));
+        // The annotation names the layer type as the rewritten manifest lists it.
+        Descriptor listed = layer.layer();
+        Descriptor ociTyped =
+            listed.withMediaType(SociIndexAssembler.ociLayerMediaType(listed.mediaType()));
+        ztocs.add(new ZtocLayer(ociTyped, layer.ztocBytes(), options.spanSize()));
       }
     }
     return SociIndexV2.build(ztocs, options.buildToolIdentifier());

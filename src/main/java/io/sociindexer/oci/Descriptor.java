@@ -45,6 +45,10 @@ public record Descriptor(
         mediaType, digest, size, urls, new TreeMap<>(newAnnotations), platform, artifactType);
   }
 
+  public Descriptor withMediaType(MediaType newMediaType) {
+    return new Descriptor(newMediaType, digest, size, urls, annotations, platform, artifactType);
+  }
+
   public Descriptor withPlatform(Platform newPlatform) {
     return new Descriptor(mediaType, digest, size, urls, annotations, newPlatform, artifactType);
   }

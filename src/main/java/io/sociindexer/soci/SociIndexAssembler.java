@@ -27,9 +27,9 @@ import java.util.TreeMap;
  *       a reader sees each pair together.
  * </ul>
  *
- * <p>Everything else follows soci: a rewritten manifest gets the OCI manifest media type, its
- * config descriptor the OCI config media type (config bytes unchanged), layer media types stay as
- * they are, the annotation {@code com.amazon.soci.index-digest} is added, and the manifest is
+ * <p>Everything else follows soci, except that Docker layer media types become their OCI
+ * equivalents ({@link #ociLayerMediaType}): a rewritten manifest gets the OCI manifest media type,
+ * its config descriptor the OCI config media type (config bytes unchanged), and the annotation {@code com.amazon.soci.index-digest} is added, and the manifest is
  * written as Go JSON, which drops fields {@code ocispec.Manifest} does not know. In the index, the
  * rewritten manifest's descriptor gets the new digest and size and the OCI manifest media type,
  * keeps its platform, and its annotations are replaced by the manifest's own annotations. The
@@ -67,13 +67,37 @@ public final class SociIndexAssembler {
     TreeMap<String, String> annotations = new TreeMap<>(source.annotations());
     annotations.put(SociIndexV2.ANNOTATION_INDEX_DIGEST, sociIndexDigest.toString());
 
+    List<Descriptor> layers = new ArrayList<>();
+    for (Descriptor layer : source.layers()) {
+      layers.add(layer.withMediaType(ociLayerMediaType(layer.mediaType())));
+    }
+
     return ImageManifest.of(
         MediaType.OCI_MANIFEST,
         source.artifactType(),
         ociConfig,
-        source.layers(),
+        layers,
         source.subject(),
         annotations);
+  }
+
+  /**
+   * Returns the OCI equivalent of a Docker layer media type, and any other type unchanged. soci
+   * keeps Docker layer types inside the OCI manifests it writes; we map them so that a rewritten
+   * manifest uses OCI types throughout, because some registries reject manifests that mix the
+   * two. The layer bytes, and so the digests, are the same under either type.
+   */
+  public static MediaType ociLayerMediaType(MediaType mediaType) {
+    return switch (mediaType.value()) {
+      case "application/vnd.docker.image.rootfs.diff.tar.gzip" -> MediaType.OCI_LAYER_GZIP;
+      case "application/vnd.docker.image.rootfs.diff.tar" -> MediaType.OCI_LAYER_TAR;
+      case "application/vnd.docker.image.rootfs.diff.tar.zstd" -> MediaType.OCI_LAYER_ZSTD;
+      case "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip" ->
+          MediaType.of("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip");
+      case "application/vnd.docker.image.rootfs.foreign.diff.tar" ->
+          MediaType.of("application/vnd.oci.image.layer.nondistributable.v1.tar");
+      default -> mediaType;
+    };
   }
 
   /**

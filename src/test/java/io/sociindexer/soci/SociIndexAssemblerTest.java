@@ -83,7 +83,7 @@ class SociIndexAssemblerTest {
   }
 
   @Test
-  void rewriteImageManifestForcesOciTypes() {
+  void rewriteImageManifestUsesOciTypesThroughout() {
     ImageManifest manifest = dockerManifest('1');
     Digest sociDigest = Digest.parse("sha256:" + hex('9'));
 
@@ -93,7 +93,7 @@ class SociIndexAssemblerTest {
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
             + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
             + hex('1') + "\",\"size\":1500},\"layers\":[{\"mediaType\":"
-            + "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:" + hex('2')
+            + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:" + hex('2')
             + "\",\"size\":20000000}],\"annotations\":{\"com.amazon.soci.index-digest\":\"" + sociDigest + "\"}}";
     assertThat(new String(rewritten.raw(), StandardCharsets.UTF_8)).isEqualTo(expected);
     assertThat(rewritten.digest()).isEqualTo(Digest.sha256(expected.getBytes(StandardCharsets.UTF_8)));
