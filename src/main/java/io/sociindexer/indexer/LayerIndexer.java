@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * Builds the zTOC of one layer in a single streaming pass. The blob stream feeds, at once, the
- * compressed-digest check, the gzip checkpointer, the span hasher and the tar reader; nothing is
+ * compressed-digest check, the gzip checkpointer, the span hasher and the tar reader. Nothing is
  * written to disk and no byte is read twice.
  *
  * <p>Which layers get a zTOC follows soci: gzip and plain tar layers at or above the minimum size.
@@ -113,8 +113,8 @@ public final class LayerIndexer {
     GzipIndex gzipIndex;
     TarEntries entries;
     long archiveSize;
-    // Closing the gzip stream also closes the blob, which the caller closes too; that is harmless,
-    // and it stops the span hasher when the tar is rejected before the end of the blob.
+    // Closing the gzip stream stops its span hasher when the tar is rejected early. It also closes
+    // the blob, which the caller closes again without harm.
     try (GzipCheckpointingInputStream gzip =
         new GzipCheckpointingInputStream(blob, options.spanSize())) {
       GoTarReader tar = new GoTarReader(gzip);

@@ -93,8 +93,8 @@ public final class OciLayoutImageStore implements ImageStore {
       if (!layout.hasBlob(digest)) {
         throw new IOException("manifest " + digest + " not found in " + describe());
       }
-      // A manifest read by digest from blobs/ carries no media type; the parser reads it from
-      // the JSON, and the caller only needs the type of the root, which comes from index.json.
+      // A blob read by digest carries no media type. Only the root's type matters to the caller,
+      // and the root comes from index.json, so manifests named by digest are read as manifests.
       return Descriptor.of(MediaType.OCI_MANIFEST, digest, layout.blobSize(digest));
     }
     return layout.resolve(tagOrDigest);

@@ -39,7 +39,7 @@ final class SociPublisher {
     this.store = store;
   }
 
-  /** What was pushed. */
+  /** The SOCI-enabled image index that was pushed, its tag and each manifest's outcome. */
   record Published(List<PlatformOutcome> platforms, Descriptor imageIndex, String outputTag) {}
 
   /**
@@ -103,7 +103,8 @@ final class SociPublisher {
       throw new IllegalArgumentException(
           "in-place mode needs a tag to move, but the image was named by digest only");
     }
-    // An image named by digest alone has no tag to add the suffix to, so the digest stands in.
+    // An image named by digest alone has no tag to add the suffix to, so the tag is made from
+    // the digest.
     return sourceDigest.toTagForm() + options.tagSuffix();
   }
 

@@ -23,9 +23,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Checks a zTOC against its layer the way soci's snapshotter uses it, independently of the code
- * that built it: every entry's header region parses to exactly that entry, every regular file
- * read through its nearest checkpoint equals the original bytes, and every span digest equals the
- * sha256 of the compressed bytes soci would fetch for that span.
+ * that built it. Every entry's header region must parse to exactly that entry. Every regular file
+ * read through its nearest checkpoint must equal the original bytes. Every span digest must equal
+ * the sha256 of the compressed bytes soci fetches for that span.
  */
 public final class ZtocReadBack {
 
