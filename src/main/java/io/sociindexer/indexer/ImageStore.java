@@ -23,7 +23,16 @@ public interface ImageStore extends AutoCloseable {
   InputStream openBlob(Descriptor blob) throws IOException;
 
   /** Reads a small blob, such as an image config, failing above {@code maxBytes}. */
-  byte[] readBlob(Descriptor blob, int maxBytes) throws IOException;
+  default byte[] readBlob(Descriptor blob, int maxBytes) throws IOException {
+    if (blob.size() > maxBytes) {
+      throw new IOException(
+          "blob " + blob.digest() + " in " + describe() + " is " + blob.size()
+              + " bytes, more than the limit of " + maxBytes);
+    }
+    try (InputStream in = openBlob(blob)) {
+      return in.readNBytes(maxBytes);
+    }
+  }
 
   /** Stores a blob unless the store already has it. */
   void pushBlob(Descriptor blob, byte[] content) throws IOException;

@@ -58,18 +58,6 @@ public final class OciLayoutImageStore implements ImageStore {
   }
 
   @Override
-  public byte[] readBlob(Descriptor blob, int maxBytes) throws IOException {
-    if (blob.size() > maxBytes) {
-      throw new IOException(
-          "blob " + blob.digest() + " in " + describe() + " is " + blob.size()
-              + " bytes, more than the limit of " + maxBytes);
-    }
-    try (InputStream in = openBlob(blob)) {
-      return in.readAllBytes();
-    }
-  }
-
-  @Override
   public void pushBlob(Descriptor blob, byte[] content) throws IOException {
     layout.writeBlob(content);
   }
