@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,10 +33,12 @@ final class GoOracle {
 
   private final Path tarlist;
   private final Path gojson;
+  private final boolean legacyControlEscapes;
 
-  private GoOracle(Path tarlist, Path gojson) {
+  private GoOracle(Path tarlist, Path gojson, boolean legacyControlEscapes) {
     this.tarlist = tarlist;
     this.gojson = gojson;
+    this.legacyControlEscapes = legacyControlEscapes;
   }
 
   /** Returns whether a {@code go} executable is on the PATH. */
@@ -57,7 +61,7 @@ final class GoOracle {
       Files.createDirectories(WORK.resolve("bin"));
       Path tarlist = build("tarlist");
       Path gojson = build("gojson");
-      instance = new GoOracle(tarlist, gojson);
+      instance = new GoOracle(tarlist, gojson, isBefore122(goVersion()));
     }
     return instance;
   }
@@ -65,6 +69,17 @@ final class GoOracle {
   /** Returns the output of {@code go version}, for test reports. */
   static String goVersion() throws IOException, InterruptedException {
     return new String(run(List.of("go", "version"), WORK), StandardCharsets.UTF_8).strip();
+  }
+
+  /**
+   * Returns whether {@code go version} output names a release before Go 1.22. Those releases
+   * escape U+0008 and U+000C in JSON strings as six-character {@code u0008} and {@code u000c}
+   * escapes, where Go 1.22 and later write the short escapes {@code b} and {@code f} (Go 1.22
+   * release notes, encoding/json).
+   */
+  static boolean isBefore122(String versionOutput) {
+    Matcher matcher = Pattern.compile("go1\\.(\\d+)").matcher(versionOutput);
+    return matcher.find() && Integer.parseInt(matcher.group(1)) < 22;
   }
 
   /** Lists a tar archive with Go's {@code archive/tar}, in UTC. */
@@ -106,10 +121,41 @@ final class GoOracle {
     Path input = Files.createTempFile(WORK, kind, ".json");
     try {
       Files.write(input, json);
-      return run(List.of(gojson.toString(), kind, input.toString()), WORK);
+      byte[] output = run(List.of(gojson.toString(), kind, input.toString()), WORK);
+      return legacyControlEscapes ? modernControlEscapes(output) : output;
     } finally {
       Files.deleteIfExists(input);
     }
+  }
+
+  /**
+   * Rewrites the long escapes of U+0008 and U+000C in Go JSON output to the short ones that
+   * Go 1.22 and later write. The scan steps over every escape pair, so an escaped backslash
+   * followed by the text {@code u0008} stays as it is.
+   */
+  static byte[] modernControlEscapes(byte[] json) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length);
+    int i = 0;
+    while (i < json.length) {
+      if (json[i] != '\\' || i + 1 >= json.length) {
+        out.write(json[i]);
+        i++;
+        continue;
+      }
+      String escape = new String(json, i, Math.min(6, json.length - i), StandardCharsets.US_ASCII);
+      if (escape.equals("\\u0008")) {
+        out.writeBytes("\\b".getBytes(StandardCharsets.US_ASCII));
+        i += 6;
+      } else if (escape.equals("\\u000c")) {
+        out.writeBytes("\\f".getBytes(StandardCharsets.US_ASCII));
+        i += 6;
+      } else {
+        out.write(json[i]);
+        out.write(json[i + 1]);
+        i += 2;
+      }
+    }
+    return out.toByteArray();
   }
 
   private static Path build(String program) throws IOException, InterruptedException {

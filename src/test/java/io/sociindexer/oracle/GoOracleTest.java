@@ -12,6 +12,18 @@ import io.sociindexer.layer.tar.GoTarReader;
 import io.sociindexer.layer.tar.TarFormatException;
 import io.sociindexer.layer.tar.TarHeader;
 import io.sociindexer.layer.tar.UnsupportedTarEntryException;
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.ImageIndex;
+import io.sociindexer.oci.ImageManifest;
+import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.Platform;
+import io.sociindexer.soci.ConvertedIndex;
+import io.sociindexer.soci.PlatformConversion;
+import io.sociindexer.soci.SociIndexAssembler;
+import io.sociindexer.soci.SociIndexManifest;
+import io.sociindexer.soci.SociIndexV2;
+import io.sociindexer.soci.ZtocLayer;
 import io.sociindexer.ztoc.FileMetadata;
 import io.sociindexer.ztoc.TocEntries;
 import java.io.ByteArrayInputStream;
@@ -21,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,6 +357,228 @@ class GoOracleTest {
     byte[] archive = concat(TarBlocks.ustar("a", '0', 0), pax('x', record("path", "b")), trailer());
 
     assertThat(compare("PAX header before the end", archive)).isEqualTo(Outcome.ENDED);
+  }
+
+  // Go encoding/json.
+
+  /** Text with every character class Go's encoder escapes or must keep as UTF-8. */
+  private static final String TRICKY_TEXT =
+      "<tool> & \"quoted\" \\ caf\u00e9 \uD83D\uDE00 \u2028\u2029 \u0001\u001f\u007f \b\f\n\r\t"
+          + " \uFFFD \u00A0 end";
+
+  private static final Digest LAYER_ONE = Digest.sha256(bytes("layer one"));
+  private static final Digest LAYER_TWO = Digest.sha256(bytes("layer two"));
+  private static final Digest LAYER_THREE = Digest.sha256(bytes("layer three"));
+
+  @Test
+  void sociIndexManifestsMatchGo() throws Exception {
+    List<ZtocLayer> ztocs = List.of(
+        new ZtocLayer(Descriptor.of(MediaType.OCI_LAYER_GZIP, LAYER_ONE, 1234), bytes("z1"),
+            4_194_304),
+        new ZtocLayer(Descriptor.of(MediaType.DOCKER_LAYER_GZIP, LAYER_TWO, 99), bytes("z2"),
+            1 << 20, true),
+        new ZtocLayer(Descriptor.of(MediaType.of("application/x-" + TRICKY_TEXT), LAYER_THREE, 7),
+            bytes("z3"), 65_536));
+    Descriptor subject = Descriptor.of(MediaType.OCI_MANIFEST, LAYER_ONE, 512)
+        .withPlatform(Platform.of("linux", "amd64"))
+        .withAnnotations(Map.of("dropped", "yes"));
+    List<SociIndexManifest> indexes = List.of(
+        SociIndexV2.build(ztocs, SociIndexV2.DEFAULT_BUILD_TOOL_IDENTIFIER),
+        SociIndexV2.build(ztocs, TRICKY_TEXT),
+        SociIndexV2.build(ztocs.subList(0, 1), ""),
+        SociIndexV2.buildV1(ztocs, subject, TRICKY_TEXT));
+
+    for (SociIndexManifest index : indexes) {
+      assertGoStable("SOCI index " + index.digest(), index.bytes(), false);
+    }
+  }
+
+  @Test
+  void convertedIndexesMatchGo() throws Exception {
+    ImageManifest amd64 = ImageManifest.parse(bytes(sourceManifest(LAYER_ONE, "amd64")));
+    ImageManifest arm64 = ImageManifest.parse(bytes(sourceManifest(LAYER_TWO, "arm64")));
+    ImageManifest armV7 = ImageManifest.parse(bytes(sourceManifest(LAYER_THREE, "arm")));
+    String sourceIndex = """
+        {
+          "schemaVersion": 2,
+          "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+          "manifests": [
+            %s,
+            %s,
+            %s,
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "%s",
+             "size": 1, "platform": {"architecture": "amd64", "os": "windows",
+             "os.version": "10.0.20348.2340", "os.features": ["win32k", "<&>"]},
+             "urls": ["https://example.com/a?b=1&c=<2>"], "annotations": {"k": "v"}},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "%s",
+             "size": 2, "platform": {"architecture": "unknown", "os": "unknown"},
+             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                             "vnd.docker.reference.digest": "%s"}},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "%s",
+             "size": 3, "platform": {"architecture": "arm64", "os": "linux", "variant": "v8"},
+             "artifactType": "application/vnd.amazon.soci.index.v2+json"}
+          ],
+          "annotations": {"\\uFFFD": "replacement", "\\uD83D\\uDE00": "smile", "a<b": "c&d",
+                          "org.opencontainers.image.ref.name": "%s"},
+          "unknownField": {"dropped": true}
+        }
+        """.formatted(
+            entryJson(amd64, "\"architecture\": \"amd64\", \"os\": \"linux\""),
+            entryJson(arm64, "\"architecture\": \"arm64\", \"os\": \"linux\", \"variant\": \"v8\""),
+            entryJson(armV7, "\"architecture\": \"arm\", \"os\": \"linux\", \"variant\": \"v7\""),
+            LAYER_ONE, LAYER_TWO, amd64.digest(), LAYER_THREE, TRICKY_TEXT.replace("\\", "\\\\")
+                .replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t").replace("\b", "\\b").replace("\f", "\\f")
+                .replace("\u0001", "\\u0001").replace("\u001f", "\\u001f"));
+    ImageIndex index = ImageIndex.parse(bytes(sourceIndex));
+    SociIndexManifest amd64Soci = sociIndexFor(amd64, TRICKY_TEXT);
+    SociIndexManifest arm64Soci = sociIndexFor(arm64, SociIndexV2.DEFAULT_BUILD_TOOL_IDENTIFIER);
+
+    ConvertedIndex converted = new SociIndexAssembler().convert(index, List.of(
+        new PlatformConversion(amd64, amd64Soci), new PlatformConversion(arm64, arm64Soci)));
+
+    assertGoStable("converted index", converted.index().raw(), true);
+    assertThat(converted.rewrittenManifests()).hasSize(2);
+    for (ImageManifest manifest : converted.rewrittenManifests().values()) {
+      assertGoStable("rewritten manifest " + manifest.digest(), manifest.raw(), false);
+    }
+    assertGoStable("amd64 SOCI index", amd64Soci.bytes(), false);
+    assertGoStable("arm64 SOCI index", arm64Soci.bytes(), false);
+  }
+
+  @Test
+  void singleManifestConversionMatchesGo() throws Exception {
+    ImageManifest manifest = ImageManifest.parse(bytes(sourceManifest(LAYER_ONE, "s390x")));
+    Platform platform = new Platform("s390x", "linux", "", List.of(), "");
+    SociIndexManifest sociIndex = sociIndexFor(manifest, "id");
+
+    ConvertedIndex converted = new SociIndexAssembler().convert(manifest, platform, sociIndex);
+
+    assertGoStable("single-manifest index", converted.index().raw(), true);
+    for (ImageManifest rewritten : converted.rewrittenManifests().values()) {
+      assertGoStable("rewritten manifest", rewritten.raw(), false);
+    }
+  }
+
+  @Test
+  void parsedManifestsRemarshalLikeGo() throws Exception {
+    String config = "\"config\": {\"mediaType\": \"application/vnd.oci.image.config.v1+json\","
+        + " \"digest\": \"" + LAYER_ONE + "\", \"size\": 9007199254740993}";
+    String layer = "{\"mediaType\": \"application/vnd.oci.image.layer.v1.tar\", \"digest\": \""
+        + LAYER_TWO + "\", \"size\": 0";
+    List<String> documents = List.of(
+        "{\"schemaVersion\": 2, " + config + ", \"layers\": []}",
+        "{ \"schemaVersion\" : 2 ,\n\t\"mediaType\": \"\", \"artifactType\": \"\", " + config
+            + ", \"layers\": [" + layer + ", \"urls\": [], \"annotations\": {}}],"
+            + " \"subject\": null, \"annotations\": {}, \"extra\": [1, 2, {\"x\": null}]}",
+        "{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", "
+            + "\"artifactType\": \"application/vnd.example+type\", " + config + ", \"layers\": ["
+            + layer + ", \"annotations\": {\"\\u00e9\": \"\\ud83d\\ude00\", \"\\/slash\": \"\\u003c\","
+            + " \"ctl\": \"\\u0001\\b\\f\\u007f\\u2028\", \"z\": \"\", \"\\uFFFD\": \"x\","
+            + " \"\\ud83d\\ude00\": \"y\"}, \"platform\": {\"architecture\": \"arm\", \"os\": \"linux\","
+            + " \"os.features\": [], \"variant\": \"\"}}],"
+            + " \"subject\": {\"mediaType\": \"m\", \"digest\": \"" + LAYER_THREE
+            + "\", \"size\": 1, \"artifactType\": \"a\"},"
+            + " \"annotations\": {\"dup\": \"first\", \"dup\": \"second\"}}");
+
+    for (String document : documents) {
+      byte[] expected = oracle.remarshalManifest(bytes(document));
+
+      assertThat(text(ImageManifest.parse(bytes(document)).toGoJson()))
+          .as("Go JSON of %s", document)
+          .isEqualTo(text(expected));
+    }
+  }
+
+  @Test
+  void parsedIndexesRemarshalLikeGo() throws Exception {
+    String manifestEntry = "{\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", "
+        + "\"digest\": \"" + LAYER_ONE + "\", \"size\": 5, \"platform\": {\"os\": \"linux\", "
+        + "\"architecture\": \"ppc64le\", \"os.version\": \"\", \"os.features\": [\"a\", \"<b>\"],"
+        + " \"variant\": \"power9\", \"unknown\": 1}, \"annotations\": {\"b\": \"1\", \"a\": \"2\"}}";
+    List<String> documents = List.of(
+        "{\"schemaVersion\": 2, \"manifests\": []}",
+        "{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.index.v1+json\","
+            + " \"artifactType\": \"application/x\", \"manifests\": [" + manifestEntry + "],"
+            + " \"subject\": {\"mediaType\": \"m\", \"digest\": \"" + LAYER_TWO + "\", \"size\": 3,"
+            + " \"urls\": [\"u\"]}, \"annotations\": {\"k\": \"\\u0026\"}}");
+
+    for (String document : documents) {
+      byte[] expected = oracle.remarshalIndex(bytes(document));
+
+      assertThat(text(ImageIndex.parse(bytes(document)).toGoJson()))
+          .as("Go JSON of %s", document)
+          .isEqualTo(text(expected));
+    }
+  }
+
+  @Test
+  void legacyEscapesRewritten() {
+    byte[] go119 = bytes("{\"a\":\"\\u0008\\u000c\\\\u0008\\u0001\"}");
+
+    byte[] modern = GoOracle.modernControlEscapes(go119);
+
+    assertThat(text(modern)).isEqualTo("{\"a\":\"\\b\\f\\\\u0008\\u0001\"}");
+    assertThat(GoOracle.isBefore122("go version go1.19.8 linux/amd64")).isTrue();
+    assertThat(GoOracle.isBefore122("go version go1.25.0 linux/amd64")).isFalse();
+  }
+
+  /** Asserts that Go decodes {@code json} and encodes it again to the same bytes. */
+  private static void assertGoStable(String label, byte[] json, boolean index) throws Exception {
+    byte[] remarshalled =
+        index ? oracle.remarshalIndex(json) : oracle.remarshalManifest(json);
+
+    assertThat(text(remarshalled)).as("%s re-marshalled by Go", label).isEqualTo(text(json));
+    assertThat(remarshalled).as("%s bytes", label).isEqualTo(json);
+  }
+
+  /**
+   * Returns a Docker schema 2 manifest with two layers, an annotation with characters Go escapes,
+   * Docker-style indentation and a field {@code ocispec.Manifest} does not have.
+   */
+  private static String sourceManifest(Digest layer, String architecture) {
+    return """
+        {
+           "schemaVersion": 2,
+           "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+           "config": {
+              "mediaType": "application/vnd.docker.container.image.v1+json",
+              "size": 1500,
+              "digest": "%s"
+           },
+           "layers": [
+              {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 100,
+               "digest": "%s", "urls": ["https://example.com/layer?x=<1>&y=2"]},
+              {"mediaType": "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+               "size": 200, "digest": "%s", "annotations": {"\\u00e9t\\u00e9": "<&>"}}
+           ],
+           "annotations": {"arch": "%s", "com.amazon.soci.index-digest": "%s"},
+           "extra": "dropped by Go"
+        }
+        """.formatted(Digest.sha256(bytes(architecture)), layer, LAYER_THREE, architecture,
+            LAYER_TWO);
+  }
+
+  private static String entryJson(ImageManifest manifest, String platform) {
+    return "{\"mediaType\": \"" + manifest.mediaType() + "\", \"digest\": \"" + manifest.digest()
+        + "\", \"size\": " + manifest.size() + ", \"platform\": {" + platform + "},"
+        + " \"annotations\": {\"lost\": \"on rewrite\"}}";
+  }
+
+  private static SociIndexManifest sociIndexFor(ImageManifest manifest, String buildTool) {
+    List<ZtocLayer> ztocs = new java.util.ArrayList<>();
+    for (Descriptor layer : manifest.layers()) {
+      ztocs.add(new ZtocLayer(layer, bytes("ztoc of " + layer.digest()), 4_194_304));
+    }
+    return SociIndexV2.build(ztocs, buildTool);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   // Comparison.
