@@ -66,7 +66,7 @@ final class GoOracle {
     return instance;
   }
 
-  /** Returns the output of {@code go version}, for test reports. */
+  /** Returns the output of {@code go version}, such as {@code go version go1.19.8 linux/amd64}. */
   static String goVersion() throws IOException, InterruptedException {
     return new String(run(List.of("go", "version"), WORK), StandardCharsets.UTF_8).strip();
   }
@@ -102,7 +102,7 @@ final class GoOracle {
       }
     }
     if (end == null && error == null) {
-      throw new IOException("tarlist output for " + archive + " has no end or error line");
+      throw new IOException("tarlist output for " + archive + " has no end or error line; check that the program under src/test/go/tarlist ran to the end");
     }
     return new GoTarListing(entries, end, error);
   }

@@ -301,8 +301,14 @@ class GoOracleTest {
             "\u00e9\u00e8-latin1".getBytes(StandardCharsets.ISO_8859_1)));
     byte[] devices = TarBlocks.edit(TarBlocks.ustar("dev", '3', 0), 329,
         TarBlocks.octal(259, 8) + TarBlocks.octal(65536, 8));
+    byte[] negativeUid = TarBlocks.edit(TarBlocks.gnu("negative-uid", '0', 0), 108,
+        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, (byte) 0xfe});
+    // Go reports the size field of header-only types but reads no data for them.
+    byte[] sizedDirectory = TarBlocks.ustar("sized-dir/", '5', 700);
+    byte[] sizedSymlink = TarBlocks.ustar("sized-link", '2', 1);
     byte[] archive = concat(prefixed, star, gnuWithPrefix, base256, negativeTime, spaces, signed,
-        devices, trailer());
+        devices, negativeUid, sizedDirectory, sizedSymlink, trailer());
 
     assertThat(compare("header field variants", archive)).isEqualTo(Outcome.ENDED);
   }
