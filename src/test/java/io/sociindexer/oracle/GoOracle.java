@@ -102,7 +102,9 @@ final class GoOracle {
       }
     }
     if (end == null && error == null) {
-      throw new IOException("tarlist output for " + archive + " has no end or error line; check that the program under src/test/go/tarlist ran to the end");
+      throw new IOException(
+          "tarlist output for " + archive + " has no end or error line; check that the program"
+              + " under src/test/go/tarlist ran to the end");
     }
     return new GoTarListing(entries, end, error);
   }
