@@ -13,6 +13,7 @@ install_missing() {
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v pigz >/dev/null || missing+=(pigz)
+  command -v go >/dev/null || missing+=(golang-go)
   if ((${#missing[@]} > 0)); then
     echo "installing ${missing[*]}"
     local sudo=""

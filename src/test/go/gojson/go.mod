@@ -1,0 +1,3 @@
+module sociindexer.test/gojson
+
+go 1.19

@@ -1,0 +1,3 @@
+module sociindexer.test/tarlist
+
+go 1.19
