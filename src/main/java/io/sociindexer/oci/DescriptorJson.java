@@ -1,6 +1,7 @@
 package io.sociindexer.oci;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,8 +48,6 @@ public final class DescriptorJson {
    */
   public static Descriptor read(JsonNode node, String path) {
     requireObject(node, path);
-    // NOTE: Go also fills "data" (base64 content) but the shared Descriptor type has no field
-    // for it, so a descriptor with embedded data loses it when written again.
     MediaType mediaType = MediaType.of(requiredString(node, "mediaType", path));
     Digest digest = readDigest(requiredString(node, "digest", path), path + ".digest");
     long size = requiredLong(node, "size", path);
@@ -58,10 +57,29 @@ public final class DescriptorJson {
     Platform platform =
         isAbsent(platformNode) ? null : readPlatform(platformNode, path + ".platform");
     String artifactType = optionalString(node, "artifactType", path);
+    byte[] data = optionalBase64(node, "data", path);
     try {
-      return new Descriptor(mediaType, digest, size, urls, annotations, platform, artifactType);
+      return new Descriptor(
+          mediaType, digest, size, urls, annotations, platform, artifactType, data);
     } catch (IllegalArgumentException e) {
       throw new ManifestFormatException("invalid descriptor at " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a base64 field the way Go decodes a {@code []byte}: standard alphabet with padding, and
+   * null or empty as absent.
+   */
+  private static byte[] optionalBase64(JsonNode node, String field, String path) {
+    String text = optionalString(node, field, path);
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new ManifestFormatException(
+          "invalid base64 in " + path + "." + field + ": " + e.getMessage(), e);
     }
   }
 
@@ -89,6 +107,9 @@ public final class DescriptorJson {
     }
     if (!descriptor.annotations().isEmpty()) {
       json.name("annotations").stringMap(descriptor.annotations());
+    }
+    if (descriptor.data() != null) {
+      json.name("data").value(Base64.getEncoder().encodeToString(descriptor.data()));
     }
     if (descriptor.platform() != null) {
       json.name("platform");

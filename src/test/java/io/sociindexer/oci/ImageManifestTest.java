@@ -31,6 +31,29 @@ class ImageManifestTest {
           + "\"annotations\":{\"org.opencontainers.image.created\":\"2024-01-01T00:00:00Z\"}}";
 
   @Test
+  void descriptorDataSurvivesRoundTrip() {
+    String json =
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+            + "\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":5,\"data\":\"aGVsbG8=\"},"
+            + "\"layers\":[]}";
+
+    ImageManifest manifest = ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(manifest.config().data()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+    assertThat(new String(manifest.toGoJson(), StandardCharsets.UTF_8)).isEqualTo(json);
+  }
+
+  @Test
+  void descriptorDataRejectsInvalidBase64() {
+    String json =
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"m\",\"digest\":\"sha256:"
+            + "a".repeat(64) + "\",\"size\":5,\"data\":\"not base64!\"},\"layers\":[]}";
+
+    assertThatThrownBy(() -> ImageManifest.parse(json.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("invalid base64 in config.data");
+  }
+
+  @Test
   void parseRoundTripGoJson() {
     byte[] input = GO_MANIFEST.getBytes(StandardCharsets.UTF_8);
 

@@ -485,7 +485,10 @@ class GoOracleTest {
             + " \"os.features\": [], \"variant\": \"\"}}],"
             + " \"subject\": {\"mediaType\": \"m\", \"digest\": \"" + LAYER_THREE
             + "\", \"size\": 1, \"artifactType\": \"a\"},"
-            + " \"annotations\": {\"dup\": \"first\", \"dup\": \"second\"}}");
+            + " \"annotations\": {\"dup\": \"first\", \"dup\": \"second\"}}",
+        "{\"schemaVersion\": 2, " + config + ", \"layers\": [" + layer
+            + ", \"data\": \"aGVsbG8=\", \"platform\": {\"architecture\": \"amd64\", \"os\": \"linux\"}},"
+            + " " + layer + ", \"data\": \"\"}]}");
 
     for (String document : documents) {
       byte[] expected = oracle.remarshalManifest(bytes(document));
