@@ -1,28 +1,20 @@
 package io.sociindexer.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
+import io.sociindexer.testing.LocalRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pushes and reads back blobs and a manifest against a real CNCF Distribution registry, the
@@ -30,61 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryClientIntegrationTest {
 
-  private static final Path REGISTRY_BINARY = Path.of("/usr/bin/docker-registry");
-
-  @TempDir static Path directory;
-  private static Process registryProcess;
+  private static LocalRegistry registry;
   private static String hostPort;
 
   @BeforeAll
   static void startRegistry() throws IOException, InterruptedException {
-    assumeTrue(Files.isExecutable(REGISTRY_BINARY), "docker-registry is not installed");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = socket.getLocalPort();
-    }
-    hostPort = "127.0.0.1:" + port;
-    Path config = directory.resolve("config.yml");
-    Files.writeString(config, """
-        version: 0.1
-        log:
-          level: warn
-        storage:
-          filesystem:
-            rootdirectory: %s
-        http:
-          addr: %s
-        """.formatted(directory.resolve("storage"), hostPort));
-
-    registryProcess = new ProcessBuilder(REGISTRY_BINARY.toString(), "serve", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(directory.resolve("registry.log").toFile())
-        .start();
-    waitForPort(port);
+    registry = LocalRegistry.start();
+    hostPort = registry.host();
   }
 
   @AfterAll
-  static void stopRegistry() throws InterruptedException {
-    if (registryProcess != null) {
-      registryProcess.destroy();
-      registryProcess.waitFor();
+  static void stopRegistry() {
+    if (registry != null) {
+      registry.close();
     }
-  }
-
-  private static void waitForPort(int port) throws InterruptedException, IOException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    while (Instant.now().isBefore(deadline)) {
-      if (!registryProcess.isAlive()) {
-        throw new IllegalStateException("docker-registry exited: "
-            + Files.readString(directory.resolve("registry.log")));
-      }
-      try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("docker-registry did not listen on " + hostPort + " within 20 s");
   }
 
   @Test
