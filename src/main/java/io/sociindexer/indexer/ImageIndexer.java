@@ -58,7 +58,7 @@ public final class ImageIndexer {
       tag = layout.onlyTag();
     }
     String image = store.describe() + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
-    StoredManifest root = store.fetchManifest(digest != null ? digest.toString() : tag);
+    StoredManifest root = fetchManifest(store, image, digest != null ? digest.toString() : tag);
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
     SourceImage source = SourceImage.of(root);
@@ -107,7 +107,7 @@ public final class ImageIndexer {
 
     ImageManifest manifest = entry.manifest();
     if (manifest == null) {
-      manifest = fetchImageManifest(store, descriptor);
+      manifest = fetchImageManifest(store, image, descriptor);
     }
     if (manifest.annotations().containsKey(SOCI_INDEX_DIGEST_ANNOTATION)) {
       throw new IOException(
@@ -181,15 +181,28 @@ public final class ImageIndexer {
     return options.platforms().stream().anyMatch(requested -> requested.matches(platform));
   }
 
-  private static ImageManifest fetchImageManifest(ImageStore store, Descriptor descriptor)
-      throws IOException {
-    StoredManifest stored = store.fetchManifest(descriptor.digest().toString());
+  private static ImageManifest fetchImageManifest(
+      ImageStore store, String image, Descriptor descriptor) throws IOException {
+    StoredManifest stored = fetchManifest(store, image, descriptor.digest().toString());
     if (!stored.digest().equals(descriptor.digest())) {
       throw new IOException(
-          "manifest " + descriptor.digest() + " in " + store.describe() + " has digest "
-              + stored.digest());
+          "image " + image + ": manifest " + descriptor.digest() + " in " + store.describe()
+              + " has digest " + stored.digest());
     }
     return ImageManifest.parse(stored.bytes());
+  }
+
+  /**
+   * Fetches a manifest and puts the image name in front of any failure, because store messages
+   * (such as a digest mismatch in a layout) name only the blob.
+   */
+  private static StoredManifest fetchManifest(ImageStore store, String image, String tagOrDigest)
+      throws IOException {
+    try {
+      return store.fetchManifest(tagOrDigest);
+    } catch (IOException e) {
+      throw new IOException("image " + image + ": " + e.getMessage(), e);
+    }
   }
 
   private static Platform platformOf(ImageStore store, ImageManifest manifest) throws IOException {
