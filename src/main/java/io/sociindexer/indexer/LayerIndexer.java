@@ -209,8 +209,8 @@ public final class LayerIndexer {
   private static String formatMismatch(
       MediaType mediaType, LayerCompression declared, DetectedFormat detected) {
     if (declared == LayerCompression.NOT_A_LAYER) {
-      return "media type " + mediaType + " is not a layer media type soci indexes; the blob is "
-          + detected.description();
+      return "media type " + mediaType + " is not a layer media type soci indexes, and the blob is "
+          + detected.description() + ". Declare a tar or tar+gzip layer media type to index it";
     }
     boolean matches =
         switch (declared) {
