@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +81,10 @@ class ImageIndexerEdgeCaseTest {
 
   @TempDir Path dir;
 
-  // C01: multi-member gzip.
+  /** Manifests written by {@link #indexDockerList}, by architecture. */
+  private final Map<String, Manifest> dockerManifests = new HashMap<>();
+
+  // Multi-member gzip layers, as parallel gzip tools write them.
 
   @ParameterizedTest
   @ValueSource(strings = {"splits-in-data-and-header", "empty-member", "split-on-span-boundary"})
@@ -99,7 +103,7 @@ class ImageIndexerEdgeCaseTest {
         };
     byte[] blob = LayerFixtures.gzipMembers(pieces);
 
-    IndexResult result = indexSingle("c01-" + variant, List.of(new Blob(tar, blob, OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("multi-member-" + variant, List.of(new Blob(tar, blob, OCI_GZIP)), SMALL);
 
     assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
     Ztoc ztoc = verifiedZtocs(result).getFirst();
@@ -119,7 +123,7 @@ class ImageIndexerEdgeCaseTest {
   private static byte[] multiMemberTar(List<byte[]> files) {
     List<byte[]> parts = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
-      byte[] data = LayerFixtures.mixed("c01-f" + i, 900 * 1024 + 17 * i);
+      byte[] data = LayerFixtures.mixed("multi-member-f" + i, 900 * 1024 + 17 * i);
       files.add(data);
       parts.add(file("f" + i, data));
     }
@@ -148,7 +152,7 @@ class ImageIndexerEdgeCaseTest {
     return result;
   }
 
-  // C02: gzip header with optional fields.
+  // gzip headers with FEXTRA, FNAME, FCOMMENT and FHCRC.
 
   @ParameterizedTest
   @CsvSource({"0x1e, 44", "0x04, 18", "0x08, 20", "0x10, 24", "0x02, 12", "0x01, 10"})
@@ -157,13 +161,13 @@ class ImageIndexerEdgeCaseTest {
     byte[] tar =
         concat(
             file("a.txt", "first file\n".getBytes(StandardCharsets.UTF_8)),
-            file("b.txt", LayerFixtures.mixed("c02", 3000)),
+            file("b.txt", LayerFixtures.mixed("gzip-header", 3000)),
             zeros(1024));
     byte[] header = gzipHeader(flags);
     byte[] blob = LayerFixtures.gzipMember(header, LayerFixtures.rawDeflate(tar), tar);
     assertThat(header).hasSize(headerLength);
 
-    IndexResult result = indexSingle("c02-" + flags, List.of(new Blob(tar, blob, OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("gzip-header-" + flags, List.of(new Blob(tar, blob, OCI_GZIP)), SMALL);
 
     Ztoc ztoc = verifiedZtocs(result).getFirst();
     Ztoc parsed = ZtocReader.parse(result.platforms().getFirst().layers().getFirst().ztocBytes());
@@ -195,16 +199,16 @@ class ImageIndexerEdgeCaseTest {
     return header;
   }
 
-  // C03: uncompressed and mislabelled layers.
+  // Uncompressed layers and layers whose media type does not match their bytes.
 
   @Test
   void mislabelledLayersSkippedWithFormat() throws Exception {
-    byte[] tar1 = smallTar("c03-1");
-    byte[] tar2 = smallTar("c03-2");
-    byte[] tar3 = smallTar("c03-3");
-    byte[] tar4 = smallTar("c03-4");
-    byte[] tar5 = smallTar("c03-5");
-    byte[] tar6 = smallTar("c03-6");
+    byte[] tar1 = smallTar("mislabelled-1");
+    byte[] tar2 = smallTar("mislabelled-2");
+    byte[] tar3 = smallTar("mislabelled-3");
+    byte[] tar4 = smallTar("mislabelled-4");
+    byte[] tar5 = smallTar("mislabelled-5");
+    byte[] tar6 = smallTar("mislabelled-6");
     List<Blob> blobs =
         List.of(
             new Blob(tar1, gzip(tar1), OCI_GZIP),
@@ -214,7 +218,7 @@ class ImageIndexerEdgeCaseTest {
             new Blob(tar5, gzip(tar5), OCI_TAR),
             new Blob(tar6, tar6, OCTET_STREAM));
 
-    IndexResult result = indexSingle("c03", blobs, SMALL);
+    IndexResult result = indexSingle("mislabelled", blobs, SMALL);
 
     assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
     List<LayerOutcome> layers = result.platforms().getFirst().layers();
@@ -238,19 +242,19 @@ class ImageIndexerEdgeCaseTest {
         zeros(1024));
   }
 
-  // C04: zstd layer in a mixed image.
+  // zstd layers, which soci cannot index, next to gzip layers.
 
   @Test
   void zstdLayerSkippedOthersIndexed() throws Exception {
     IndexOptions options = IndexOptions.defaults().withSpanSize(SPAN).withMinLayerSize(64 * 1024);
-    byte[] bigTar = concat(file("big.bin", LayerFixtures.random("c04-big", 200 * 1024)), zeros(1024));
-    byte[] zstdTar = smallTar("c04-zstd");
+    byte[] bigTar = concat(file("big.bin", LayerFixtures.random("zstd-big", 200 * 1024)), zeros(1024));
+    byte[] zstdTar = smallTar("zstd-zstd");
     byte[] smallTar = concat(file("small.txt", "tiny\n".getBytes(StandardCharsets.UTF_8)), zeros(1024));
     Blob zstd = new Blob(zstdTar, zstd(zstdTar), OCI_ZSTD);
     List<Blob> blobs =
         List.of(new Blob(bigTar, gzip(bigTar), OCI_GZIP), zstd, new Blob(smallTar, gzip(smallTar), OCI_GZIP));
 
-    OciImageBuilder image = image("c04-mixed");
+    OciImageBuilder image = image("zstd-mixed");
     List<Layer> layers = addLayers(image, blobs);
     image.tag(image.manifest("linux", "amd64", layers), "v1");
     RecordingStore store = new RecordingStore(OciLayoutImageStore.open(image.layout()));
@@ -269,8 +273,8 @@ class ImageIndexerEdgeCaseTest {
 
   @Test
   void zstdOnlyImageHasNothingToIndex() throws Exception {
-    byte[] tar = smallTar("c04-only");
-    OciImageBuilder image = image("c04-only");
+    byte[] tar = smallTar("zstd-only");
+    OciImageBuilder image = image("zstd-only");
     image.tag(image.manifest("linux", "amd64", addLayers(image, List.of(new Blob(tar, zstd(tar), OCI_ZSTD)))), "v1");
     byte[] indexJsonBefore = indexJson(image);
 
@@ -291,14 +295,14 @@ class ImageIndexerEdgeCaseTest {
     return blob;
   }
 
-  // C06: tar trailer variants.
+  // Tar end-of-archive variants and the uncompressed archive size.
 
   @Test
   void trailerVariantsCountLikeGo() throws Exception {
     byte[] body =
         concat(
-            file("one.txt", LayerFixtures.mixed("c06-1", 700)),
-            file("two.txt", LayerFixtures.mixed("c06-2", 1000)));
+            file("one.txt", LayerFixtures.mixed("trailer-1", 700)),
+            file("two.txt", LayerFixtures.mixed("trailer-2", 1000)));
     int end = body.length;
     byte[] trailer = concat(body, zeros(1024));
     byte[] recordPadded =
@@ -319,7 +323,7 @@ class ImageIndexerEdgeCaseTest {
     List<FileMetadata> firstEntries = null;
     for (String variant : List.of("normal", "no-trailer", "one-zero-block", "record-padding")) {
       byte[] tar = variants.get(variant);
-      IndexResult result = indexSingle("c06-" + variant, List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
+      IndexResult result = indexSingle("trailer-" + variant, List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
 
       Ztoc ztoc = verifiedZtocs(result).getFirst();
       assertThat(ztoc.uncompressedArchiveSize()).as("archive size of %s", variant)
@@ -335,17 +339,17 @@ class ImageIndexerEdgeCaseTest {
   void blockSizedLastFileWithoutTrailer() throws Exception {
     byte[] tar =
         concat(
-            file("one.txt", LayerFixtures.mixed("c06e-1", 700)),
-            file("two.bin", LayerFixtures.mixed("c06e-2", 1024)));
+            file("one.txt", LayerFixtures.mixed("block-sized-1", 700)),
+            file("two.bin", LayerFixtures.mixed("block-sized-2", 1024)));
 
-    IndexResult result = indexSingle("c06-block-sized", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("trailer-block-sized", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
 
     Ztoc ztoc = verifiedZtocs(result).getFirst();
     assertThat(ztoc.uncompressedArchiveSize()).isEqualTo(tar.length);
     assertThat(ztoc.entries()).extracting(FileMetadata::uncompressedSize).containsExactly(700L, 1024L);
   }
 
-  // C07: hard links.
+  // Hard links, including chains and targets in other layers.
 
   @Test
   void hardLinksKeepLinknames() throws Exception {
@@ -374,7 +378,7 @@ class ImageIndexerEdgeCaseTest {
                 link('bin/sym', 'tool', tarfile.SYMTYPE)
             """);
 
-    IndexResult result = indexSingle("c07", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("hard-links", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
 
     List<FileMetadata> entries = verifiedZtocs(result).getFirst().entries();
     assertThat(entries).extracting(FileMetadata::nameText)
@@ -387,7 +391,7 @@ class ImageIndexerEdgeCaseTest {
     assertThat(entries.subList(1, 6)).extracting(FileMetadata::uncompressedSize).containsOnly(0L);
   }
 
-  // C09: long names, split names and ./ prefixes.
+  // Long names (PAX, GNU, ustar prefix) and names with a ./ prefix.
 
   private static final String LONG_PATH = "a".repeat(60) + "/" + "b".repeat(80) + "/file.txt";
   private static final String LONG_TARGET = "c".repeat(50) + "/" + "d".repeat(60) + "/target.x";
@@ -417,7 +421,7 @@ class ImageIndexerEdgeCaseTest {
             """
                 .formatted(format, LONG_PATH, target));
 
-    IndexResult result = indexSingle("c09-" + format, List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("long-names-" + format, List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
 
     List<FileMetadata> entries = verifiedZtocs(result).getFirst().entries();
     assertThat(entries).extracting(FileMetadata::nameText).containsExactly(LONG_PATH, "short/link");
@@ -441,7 +445,7 @@ class ImageIndexerEdgeCaseTest {
             tar -C tree --mtime=@1700000000 --sort=name -cf "$OUT" .
             """);
 
-    IndexResult result = indexSingle("c09-dot", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
+    IndexResult result = indexSingle("long-names-dot", List.of(new Blob(tar, gzip(tar), OCI_GZIP)), SMALL);
 
     List<FileMetadata> entries = verifiedZtocs(result).getFirst().entries();
     assertThat(entries).extracting(FileMetadata::nameText).containsExactly("./", "./etc/", "./etc/hosts");
@@ -539,6 +543,316 @@ class ImageIndexerEdgeCaseTest {
         .hasMessageContaining(layer.digest().toString())
         .hasMessageContaining(causePart);
     assertThat(indexJson(image)).isEqualTo(indexJsonBefore);
+  }
+
+  // BuildKit attestation manifests inside an image index.
+
+  @Test
+  void attestationManifestLeftUntouched() throws Exception {
+    OciImageBuilder image = image("attestation");
+    byte[] tar = smallTar("attestation");
+    Manifest amd64 =
+        image.manifest("linux", "amd64", addLayers(image, List.of(new Blob(tar, gzip(tar), OCI_GZIP))));
+    byte[] statement =
+        ("{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":"
+                + "\"https://slsa.dev/provenance/v0.2\",\"subject\":[{\"name\":\"app\",\"digest\":"
+                + "{\"sha256\":\"" + amd64.digest().hex() + "\"}}],\"predicate\":{}}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] config =
+        "{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] attestation =
+        """
+        {"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"%s","digest":"%s","size":%d},\
+        "layers":[{"mediaType":"application/vnd.in-toto+json","digest":"%s","size":%d,\
+        "annotations":{"in-toto.io/predicate-type":"https://slsa.dev/provenance/v0.2"}}]}"""
+            .formatted(
+                OCI_MANIFEST, OCI_CONFIG, image.writeBlob(config), config.length,
+                image.writeBlob(statement), statement.length)
+            .getBytes(StandardCharsets.UTF_8);
+    Digest attestationDigest = image.writeBlob(attestation);
+    String attestationDescriptor =
+        """
+        {"mediaType":"%s","digest":"%s","size":%d,"annotations":{"vnd.docker.reference.digest":"%s",\
+        "vnd.docker.reference.type":"attestation-manifest"},"platform":{"architecture":"unknown","os":"unknown"}}"""
+            .formatted(OCI_MANIFEST, attestationDigest, attestation.length, amd64.digest());
+    String index =
+        """
+        {"schemaVersion":2,"mediaType":"%s","manifests":[{"mediaType":"%s","digest":"%s","size":%d,\
+        "platform":{"architecture":"amd64","os":"linux"}},%s]}"""
+            .formatted(OCI_INDEX, OCI_MANIFEST, amd64.digest(), amd64.size(), attestationDescriptor);
+    image.tagBytes(index.getBytes(StandardCharsets.UTF_8), OCI_INDEX, "v1");
+
+    RecordingStore store = new RecordingStore(OciLayoutImageStore.open(image.layout()));
+    IndexResult result = new ImageIndexer(SMALL).index(store, "v1", null);
+
+    assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
+    assertThat(result.platforms()).hasSize(2);
+    PlatformOutcome skipped = result.platforms().get(1);
+    assertThat(skipped.manifestDigest()).isEqualTo(attestationDigest);
+    assertThat(skipped.skipReason()).isEqualTo("attestation manifest");
+    assertThat(skipped.sociIndex()).isNull();
+    assertThat(outputIndex(image, result)).asString(StandardCharsets.UTF_8).contains(attestationDescriptor);
+    assertThat(store.opened).doesNotContain(Digest.sha256(statement));
+    verifiedZtocs(result);
+  }
+
+  // The minimum layer size: size < minimum is skipped, size == minimum is indexed.
+
+  @Test
+  void layersBelowThresholdNeverOpened() throws Exception {
+    List<Blob> blobs = List.of(thresholdBlob("threshold-small", 3 * 1024), thresholdBlob("threshold-below", MIN_LAYER_SIZE - 1));
+    OciImageBuilder image = image("threshold-below");
+    List<Layer> layers = addLayers(image, blobs);
+    image.tag(image.manifest("linux", "amd64", layers), "v1");
+    assertThat(layers).extracting(Layer::size).containsExactly(3072L, MIN_LAYER_SIZE - 1);
+    byte[] indexJsonBefore = indexJson(image);
+
+    RecordingStore store = new RecordingStore(OciLayoutImageStore.open(image.layout()));
+    IndexResult result = new ImageIndexer(IndexOptions.defaults()).index(store, "v1", null);
+
+    assertThat(result.status()).isEqualTo(IndexResult.Status.NOTHING_TO_INDEX);
+    List<LayerOutcome> outcomes = result.platforms().getFirst().layers();
+    assertThat(outcomes).extracting(outcome -> outcome.layer().digest())
+        .containsExactly(layers.get(0).digest(), layers.get(1).digest());
+    for (int i = 0; i < outcomes.size(); i++) {
+      assertThat(outcomes.get(i).skipReason())
+          .contains(String.valueOf(layers.get(i).size()))
+          .contains(String.valueOf(MIN_LAYER_SIZE));
+    }
+    assertThat(store.opened).isEmpty();
+    assertThat(indexJson(image)).isEqualTo(indexJsonBefore);
+  }
+
+  @Test
+  void layerAtThresholdIndexed() throws Exception {
+    List<Blob> blobs =
+        List.of(
+            thresholdBlob("threshold-small", 3 * 1024),
+            thresholdBlob("threshold-below", MIN_LAYER_SIZE - 1),
+            thresholdBlob("threshold-exact", MIN_LAYER_SIZE));
+    OciImageBuilder image = image("threshold-exact");
+    List<Layer> layers = addLayers(image, blobs);
+    image.tag(image.manifest("linux", "amd64", layers), "v1");
+    assertThat(layers.get(2).size()).isEqualTo(MIN_LAYER_SIZE);
+
+    RecordingStore store = new RecordingStore(OciLayoutImageStore.open(image.layout()));
+    IndexResult result = new ImageIndexer(IndexOptions.defaults()).index(store, "v1", null);
+
+    assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
+    assertThat(result.platforms().getFirst().layers()).extracting(LayerOutcome::indexed)
+        .containsExactly(false, false, true);
+    assertThat(store.opened).containsExactly(layers.get(2).digest());
+    verifiedZtocs(result);
+  }
+
+  /** Builds a gzip layer of exactly {@code size} bytes that contains one random file. */
+  private static Blob thresholdBlob(String seed, long size) {
+    int fileSize = (int) Math.max(1024, size - 500_000);
+    byte[] tar = concat(file(seed + ".bin", LayerFixtures.random(seed, fileSize)), zeros(1024));
+    return new Blob(tar, LayerFixtures.storedGzipOfSize(tar, size), OCI_GZIP);
+  }
+
+  // The manifest digest comes from the exact bytes the store serves.
+
+  @ParameterizedTest
+  @ValueSource(strings = {"image-index", "image-manifest"})
+  void indentedManifestKeepsServedDigest(String root) throws Exception {
+    OciImageBuilder image = image("served-digest-indented-" + root);
+    byte[] tar = smallTar("served-digest");
+    Manifest compact =
+        image.manifest("linux", "amd64", addLayers(image, List.of(new Blob(tar, gzip(tar), OCI_GZIP))));
+    byte[] compactBytes = Files.readAllBytes(image.blobPath(compact.digest()));
+    byte[] indented =
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(JSON.readTree(compactBytes));
+    Digest indentedDigest = image.writeBlob(indented);
+    if (root.equals("image-index")) {
+      String index =
+          """
+          {"schemaVersion":2,"mediaType":"%s","manifests":[{"mediaType":"%s","digest":"%s","size":%d,\
+          "platform":{"architecture":"amd64","os":"linux"}}]}"""
+              .formatted(OCI_INDEX, OCI_MANIFEST, indentedDigest, indented.length);
+      image.tagBytes(index.getBytes(StandardCharsets.UTF_8), OCI_INDEX, "v1");
+    } else {
+      image.tagBytes(indented, OCI_MANIFEST, "v1");
+    }
+
+    IndexResult result = index(image, "v1", SMALL);
+
+    assertThat(indented).isNotEqualTo(compactBytes);
+    PlatformOutcome platform = result.platforms().getFirst();
+    assertThat(platform.manifestDigest()).isEqualTo(indentedDigest);
+    if (root.equals("image-manifest")) {
+      assertThat(result.sourceDigest()).isEqualTo(indentedDigest);
+    }
+    JsonNode output = JSON.readTree(outputIndex(image, result));
+    JsonNode imageDescriptor = output.get("manifests").get(0);
+    JsonNode sociDescriptor = output.get("manifests").get(1);
+    assertThat(imageDescriptor.get("digest").asString()).isEqualTo(platform.rewrittenManifest().digest().toString());
+    assertThat(sociDescriptor.get("annotations").get(SociIndexV2.ANNOTATION_IMAGE_MANIFEST_DIGEST).asString())
+        .isEqualTo(platform.rewrittenManifest().digest().toString());
+    ImageManifest source = ImageManifest.parse(indented);
+    ImageManifest rewritten =
+        ImageManifest.parse(Files.readAllBytes(image.blobPath(platform.rewrittenManifest().digest())));
+    assertThat(rewritten.config().digest()).isEqualTo(source.config().digest());
+    assertThat(rewritten.layers()).isEqualTo(source.layers());
+    verifyBlobTree(image.layout(), output);
+    verifiedZtocs(result);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"image-index", "image-manifest"})
+  void manifestDigestMismatchWritesNothing(String root) throws Exception {
+    OciImageBuilder image = image("served-digest-mismatch-" + root);
+    byte[] tar = smallTar("served-digest-mismatch");
+    Manifest manifest =
+        image.manifest("linux", "amd64", addLayers(image, List.of(new Blob(tar, gzip(tar), OCI_GZIP))));
+    byte[] served = Files.readAllBytes(image.blobPath(manifest.digest()));
+    String text = new String(served, StandardCharsets.UTF_8);
+    int lastHex = text.lastIndexOf("sha256:") + "sha256:".length();
+    served[lastHex] = (byte) (served[lastHex] == 'a' ? 'b' : 'a');
+    Files.write(image.blobPath(manifest.digest()), served);
+    if (root.equals("image-index")) {
+      image.tagIndex(List.of(manifest), "v1");
+    } else {
+      image.tag(manifest, "v1");
+    }
+    byte[] indexJsonBefore = indexJson(image);
+    List<Path> blobsBefore = blobFiles(image.layout());
+
+    assertThatThrownBy(() -> index(image, "v1", SMALL))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(image.layout() + ":v1")
+        .hasMessageContaining(manifest.digest().toString())
+        .hasMessageContaining(Digest.sha256(served).toString());
+    assertThat(indexJson(image)).isEqualTo(indexJsonBefore);
+    assertThat(blobFiles(image.layout())).isEqualTo(blobsBefore);
+  }
+
+  private static List<Path> blobFiles(Path layout) throws IOException {
+    try (var files = Files.list(layout.resolve("blobs/sha256"))) {
+      return files.sorted().toList();
+    }
+  }
+
+  // Docker manifest lists, with one platform that is not selected.
+
+  @Test
+  void dockerListIndexesSelectedPlatforms() throws Exception {
+    OciImageBuilder image = image("docker-list");
+    IndexResult result = indexDockerList(image);
+
+    assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
+    assertThat(result.platforms()).extracting(platform -> platform.sociIndex() != null)
+        .containsExactly(true, true, false);
+    assertThat(result.platforms().get(2).skipReason()).contains("linux/ppc64le");
+
+    byte[] outputBytes = outputIndex(image, result);
+    JsonNode output = JSON.readTree(outputBytes);
+    assertThat(output.get("mediaType").asString()).isEqualTo(OCI_INDEX);
+    JsonNode manifests = output.get("manifests");
+    assertThat(manifests.size()).isEqualTo(5);
+    for (int i = 0; i < 4; i += 2) {
+      JsonNode imageDescriptor = manifests.get(i);
+      JsonNode sociDescriptor = manifests.get(i + 1);
+      assertThat(imageDescriptor.get("mediaType").asString()).isEqualTo(OCI_MANIFEST);
+      assertThat(sociDescriptor.get("artifactType").asString()).isEqualTo(MediaType.SOCI_INDEX_V2.value());
+      assertThat(sociDescriptor.get("platform")).isEqualTo(imageDescriptor.get("platform"));
+      assertThat(sociDescriptor.get("annotations").get(SociIndexV2.ANNOTATION_IMAGE_MANIFEST_DIGEST).asString())
+          .isEqualTo(imageDescriptor.get("digest").asString());
+
+      JsonNode rewritten = JSON.readTree(blob(image, imageDescriptor));
+      assertThat(rewritten.get("mediaType").asString()).isEqualTo(OCI_MANIFEST);
+      assertThat(rewritten.get("config").get("mediaType").asString()).isEqualTo(OCI_CONFIG);
+      assertThat(rewritten.get("annotations").get(SociIndexV2.ANNOTATION_INDEX_DIGEST).asString())
+          .isEqualTo(sociDescriptor.get("digest").asString());
+    }
+    assertThat(new String(outputBytes, StandardCharsets.UTF_8)).contains(dockerDescriptor("ppc64le"));
+    verifyBlobTree(image.layout(), output);
+    verifiedZtocs(result);
+  }
+
+  @Disabled("enable once SociIndexAssembler.rewriteImageManifest maps Docker layer media types to OCI")
+  @Test
+  void dockerLayersBecomeOciLayers() throws Exception {
+    OciImageBuilder image = image("docker-list-layers");
+    IndexResult result = indexDockerList(image);
+
+    for (PlatformOutcome platform : result.platforms().subList(0, 2)) {
+      JsonNode rewritten =
+          JSON.readTree(Files.readAllBytes(image.blobPath(platform.rewrittenManifest().digest())));
+      for (JsonNode layer : rewritten.get("layers")) {
+        assertThat(layer.get("mediaType").asString()).isEqualTo(OCI_GZIP);
+      }
+    }
+  }
+
+  private static final List<String> DOCKER_ARCHITECTURES = List.of("amd64", "arm64", "ppc64le");
+
+  /** Writes a Docker manifest list over three platforms and indexes amd64 and arm64. */
+  private IndexResult indexDockerList(OciImageBuilder image) throws IOException {
+    List<String> descriptors = new ArrayList<>();
+    for (String architecture : DOCKER_ARCHITECTURES) {
+      byte[] tar = smallTar("docker-list-" + architecture);
+      List<Layer> layers = addLayers(image, List.of(new Blob(tar, gzip(tar), DOCKER_GZIP)));
+      dockerManifests.put(
+          architecture, image.manifest(DOCKER_MANIFEST, DOCKER_CONFIG, "linux", architecture, layers));
+      descriptors.add(dockerDescriptor(architecture));
+    }
+    String list =
+        "{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_LIST + "\",\"manifests\":["
+            + String.join(",", descriptors) + "]}";
+    image.tagBytes(list.getBytes(StandardCharsets.UTF_8), DOCKER_LIST, "v1");
+
+    IndexOptions options =
+        SMALL.withPlatforms(List.of(Platform.parse("linux/amd64"), Platform.parse("linux/arm64")));
+    return index(image, "v1", options);
+  }
+
+  private String dockerDescriptor(String architecture) {
+    Manifest manifest = dockerManifests.get(architecture);
+    return "{\"mediaType\":\"" + DOCKER_MANIFEST + "\",\"digest\":\"" + manifest.digest()
+        + "\",\"size\":" + manifest.size() + ",\"platform\":{\"architecture\":\"" + architecture
+        + "\",\"os\":\"linux\"}}";
+  }
+
+  /**
+   * Checks that every descriptor in {@code index}, and the config and layers of every image
+   * manifest it names, has a blob in the layout with the declared size and digest.
+   */
+  private static void verifyBlobTree(Path layout, JsonNode index) throws IOException {
+    for (JsonNode descriptor : index.get("manifests")) {
+      verifyBlob(layout, descriptor);
+    }
+  }
+
+  private static void verifyBlob(Path layout, JsonNode descriptor) throws IOException {
+    Digest digest = Digest.parse(descriptor.get("digest").asString());
+    Path path = blobPath(layout, digest);
+    assertThat(path).as("blob of %s", digest).exists();
+    byte[] bytes = Files.readAllBytes(path);
+    assertThat((long) bytes.length).as("size of %s", digest).isEqualTo(descriptor.get("size").asLong());
+    assertThat(Digest.sha256(bytes)).as("digest of the blob at %s", path).isEqualTo(digest);
+
+    String mediaType = descriptor.get("mediaType").asString();
+    if (mediaType.equals(OCI_MANIFEST) || mediaType.equals(DOCKER_MANIFEST)) {
+      JsonNode manifest = JSON.readTree(bytes);
+      verifyBlob(layout, manifest.get("config"));
+      for (JsonNode layer : manifest.get("layers")) {
+        verifyBlob(layout, layer);
+      }
+    }
+  }
+
+  private static byte[] blob(OciImageBuilder image, JsonNode descriptor) throws IOException {
+    return Files.readAllBytes(image.blobPath(Digest.parse(descriptor.get("digest").asString())));
+  }
+
+  private static byte[] outputIndex(OciImageBuilder image, IndexResult result) throws IOException {
+    assertThat(result.imageIndex()).as("output index of %s", result.image()).isNotNull();
+    Descriptor tagged = OciLayout.open(image.layout()).resolve(result.outputTag());
+    assertThat(tagged.digest()).isEqualTo(result.imageIndex().digest());
+    return Files.readAllBytes(image.blobPath(tagged.digest()));
   }
 
   // Shared helpers.

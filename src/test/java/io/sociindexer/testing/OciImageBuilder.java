@@ -88,8 +88,8 @@ public final class OciImageBuilder {
   }
 
   /**
-   * Writes an image config and manifest with the given manifest and config media types, such as
-   * the Docker schema 2 types; returns the manifest.
+   * Writes an image config and a manifest with the given manifest and config media types, such
+   * as the Docker schema 2 types, and returns the manifest.
    */
   public Manifest manifest(
       String manifestMediaType,
