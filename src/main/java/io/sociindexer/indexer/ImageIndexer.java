@@ -62,7 +62,7 @@ public final class ImageIndexer {
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
     SourceImage source = SourceImage.of(root);
-    Map<Digest, LayerOutcome> layerCache = new HashMap<>();
+    Map<LayerKey, LayerOutcome> layerCache = new HashMap<>();
     List<ManifestWork> work = new ArrayList<>();
     for (SourceImage.Entry entry : source.entries()) {
       work.add(indexEntry(store, image, entry, layerCache));
@@ -96,7 +96,7 @@ public final class ImageIndexer {
   }
 
   private ManifestWork indexEntry(
-      ImageStore store, String image, SourceImage.Entry entry, Map<Digest, LayerOutcome> cache)
+      ImageStore store, String image, SourceImage.Entry entry, Map<LayerKey, LayerOutcome> cache)
       throws IOException {
     Descriptor descriptor = entry.descriptor();
     String skip = skipReason(entry);
@@ -122,15 +122,23 @@ public final class ImageIndexer {
 
     List<LayerOutcome> layers = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
-      LayerOutcome outcome = cache.get(layer.digest());
+      LayerKey key = new LayerKey(layer.digest(), layer.mediaType());
+      LayerOutcome outcome = cache.get(key);
       if (outcome == null) {
         outcome = indexLayer(store, image, layer);
-        cache.put(layer.digest(), outcome);
+        cache.put(key, outcome);
       }
       layers.add(outcome);
     }
     return new ManifestWork(entry, platform, manifest, layers, null);
   }
+
+  /**
+   * Identifies a layer outcome that platforms can share. The media type is part of the key because
+   * it decides how the blob is read and is written into the zTOC annotations, so the same blob
+   * declared with two media types gets two outcomes.
+   */
+  private record LayerKey(Digest digest, MediaType mediaType) {}
 
   private LayerOutcome indexLayer(ImageStore store, String image, Descriptor layer)
       throws IOException {
