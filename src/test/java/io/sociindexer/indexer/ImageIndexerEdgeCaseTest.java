@@ -855,6 +855,32 @@ class ImageIndexerEdgeCaseTest {
     return Files.readAllBytes(image.blobPath(tagged.digest()));
   }
 
+  // One blob shared by two platforms under different media types.
+
+  @Test
+  void sharedBlobKeepsEachMediaType() throws Exception {
+    OciImageBuilder image = image("shared-blob");
+    byte[] tar = smallTar("shared-blob");
+    byte[] blob = gzip(tar);
+    Manifest amd64 =
+        image.manifest("linux", "amd64", addLayers(image, List.of(new Blob(tar, blob, DOCKER_GZIP))));
+    Manifest arm64 =
+        image.manifest("linux", "arm64", addLayers(image, List.of(new Blob(tar, blob, OCI_GZIP))));
+    image.tagIndex(List.of(amd64, arm64), "v1");
+
+    IndexResult result = index(image, "v1", SMALL);
+
+    assertThat(result.status()).isEqualTo(IndexResult.Status.INDEXED);
+    List<String> annotated = new ArrayList<>();
+    for (PlatformOutcome platform : result.platforms()) {
+      JsonNode sociIndex = JSON.readTree(Files.readAllBytes(image.blobPath(platform.sociIndex().digest())));
+      JsonNode ztoc = sociIndex.get("layers").get(0);
+      annotated.add(ztoc.get("annotations").get(SociIndexV2.ANNOTATION_IMAGE_LAYER_MEDIA_TYPE).asString());
+    }
+    assertThat(annotated).containsExactly(DOCKER_GZIP, OCI_GZIP);
+    verifiedZtocs(result);
+  }
+
   // Shared helpers.
 
   /** A layer: its uncompressed tar, the blob bytes stored in the layout, and its media type. */
