@@ -58,11 +58,11 @@ public final class ImageIndexer {
       tag = layout.onlyTag();
     }
     String image = store.describe() + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
-    StoredManifest root = store.fetchManifest(digest != null ? digest.toString() : tag);
+    StoredManifest root = fetchManifest(store, image, digest != null ? digest.toString() : tag);
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
     SourceImage source = SourceImage.of(root);
-    Map<Digest, LayerOutcome> layerCache = new HashMap<>();
+    Map<LayerKey, LayerOutcome> layerCache = new HashMap<>();
     List<ManifestWork> work = new ArrayList<>();
     for (SourceImage.Entry entry : source.entries()) {
       work.add(indexEntry(store, image, entry, layerCache));
@@ -96,7 +96,7 @@ public final class ImageIndexer {
   }
 
   private ManifestWork indexEntry(
-      ImageStore store, String image, SourceImage.Entry entry, Map<Digest, LayerOutcome> cache)
+      ImageStore store, String image, SourceImage.Entry entry, Map<LayerKey, LayerOutcome> cache)
       throws IOException {
     Descriptor descriptor = entry.descriptor();
     String skip = skipReason(entry);
@@ -107,7 +107,7 @@ public final class ImageIndexer {
 
     ImageManifest manifest = entry.manifest();
     if (manifest == null) {
-      manifest = fetchImageManifest(store, descriptor);
+      manifest = fetchImageManifest(store, image, descriptor);
     }
     if (manifest.annotations().containsKey(SOCI_INDEX_DIGEST_ANNOTATION)) {
       throw new IOException(
@@ -122,15 +122,23 @@ public final class ImageIndexer {
 
     List<LayerOutcome> layers = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
-      LayerOutcome outcome = cache.get(layer.digest());
+      LayerKey key = new LayerKey(layer.digest(), layer.mediaType());
+      LayerOutcome outcome = cache.get(key);
       if (outcome == null) {
         outcome = indexLayer(store, image, layer);
-        cache.put(layer.digest(), outcome);
+        cache.put(key, outcome);
       }
       layers.add(outcome);
     }
     return new ManifestWork(entry, platform, manifest, layers, null);
   }
+
+  /**
+   * Identifies a layer outcome that platforms can share. The media type is part of the key because
+   * it decides how the blob is read and is written into the zTOC annotations, so the same blob
+   * declared with two media types gets two outcomes.
+   */
+  private record LayerKey(Digest digest, MediaType mediaType) {}
 
   private LayerOutcome indexLayer(ImageStore store, String image, Descriptor layer)
       throws IOException {
@@ -181,15 +189,28 @@ public final class ImageIndexer {
     return options.platforms().stream().anyMatch(requested -> requested.matches(platform));
   }
 
-  private static ImageManifest fetchImageManifest(ImageStore store, Descriptor descriptor)
-      throws IOException {
-    StoredManifest stored = store.fetchManifest(descriptor.digest().toString());
+  private static ImageManifest fetchImageManifest(
+      ImageStore store, String image, Descriptor descriptor) throws IOException {
+    StoredManifest stored = fetchManifest(store, image, descriptor.digest().toString());
     if (!stored.digest().equals(descriptor.digest())) {
       throw new IOException(
-          "manifest " + descriptor.digest() + " in " + store.describe() + " has digest "
-              + stored.digest());
+          "image " + image + ": manifest " + descriptor.digest() + " in " + store.describe()
+              + " has digest " + stored.digest());
     }
     return ImageManifest.parse(stored.bytes());
+  }
+
+  /**
+   * Fetches a manifest and puts the image name in front of any failure, because store messages
+   * (such as a digest mismatch in a layout) name only the blob.
+   */
+  private static StoredManifest fetchManifest(ImageStore store, String image, String tagOrDigest)
+      throws IOException {
+    try {
+      return store.fetchManifest(tagOrDigest);
+    } catch (IOException e) {
+      throw new IOException("image " + image + ": " + e.getMessage(), e);
+    }
   }
 
   private static Platform platformOf(ImageStore store, ImageManifest manifest) throws IOException {

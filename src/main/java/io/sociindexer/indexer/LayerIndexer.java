@@ -50,17 +50,17 @@ public final class LayerIndexer {
   /**
    * Returns the reason {@code layer} gets no zTOC, judged from its descriptor alone, or null when
    * its blob must be read. Callers check this first so that skipped layers are never downloaded.
+   * A blob whose media type is not a layer type is read too, but only its first bytes, so that
+   * the skip reason can name the format the blob actually has.
    */
   public String skipReasonFromDescriptor(Descriptor layer) {
-    LayerCompression compression = layer.mediaType().layerCompression();
-    return switch (compression) {
-      case ZSTD -> "zstd compression is not supported by soci";
-      case NOT_A_LAYER -> "media type " + layer.mediaType() + " is not a layer soci can index";
-      default ->
-          layer.size() < options.minLayerSize()
-              ? "size " + layer.size() + " is below the minimum layer size " + options.minLayerSize()
-              : null;
-    };
+    if (layer.mediaType().layerCompression() == LayerCompression.ZSTD) {
+      return "zstd compression is not supported by soci";
+    }
+    if (layer.size() < options.minLayerSize()) {
+      return "size " + layer.size() + " is below the minimum layer size " + options.minLayerSize();
+    }
+    return null;
   }
 
   /**
@@ -214,6 +214,10 @@ public final class LayerIndexer {
 
   private static String formatMismatch(
       MediaType mediaType, LayerCompression declared, DetectedFormat detected) {
+    if (declared == LayerCompression.NOT_A_LAYER) {
+      return "media type " + mediaType + " is not a layer media type soci indexes, and the blob is "
+          + detected.description() + ". Declare a tar or tar+gzip layer media type to index it";
+    }
     boolean matches =
         switch (declared) {
           case GZIP -> detected == DetectedFormat.GZIP;

@@ -72,8 +72,32 @@ public final class OciImageBuilder {
     return new Layer(mediaType, digest, size, diffId);
   }
 
+  /** Adds layer blob bytes to the layout with the given media type. */
+  public Layer addLayer(byte[] blob, String mediaType, Digest diffId) throws IOException {
+    return new Layer(mediaType, writeBlob(blob), blob.length, diffId);
+  }
+
   /** Writes an image config and manifest for one platform; returns the manifest. */
   public Manifest manifest(String os, String architecture, List<Layer> layers) throws IOException {
+    return manifest(
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.config.v1+json",
+        os,
+        architecture,
+        layers);
+  }
+
+  /**
+   * Writes an image config and a manifest with the given manifest and config media types, such
+   * as the Docker schema 2 types, and returns the manifest.
+   */
+  public Manifest manifest(
+      String manifestMediaType,
+      String configMediaType,
+      String os,
+      String architecture,
+      List<Layer> layers)
+      throws IOException {
     List<String> diffIds = layers.stream().map(layer -> layer.diffId().toString()).toList();
     Map<String, Object> config =
         Map.of(
@@ -92,10 +116,10 @@ public final class OciImageBuilder {
     Map<String, Object> manifest =
         Map.of(
             "schemaVersion", 2,
-            "mediaType", "application/vnd.oci.image.manifest.v1+json",
+            "mediaType", manifestMediaType,
             "config",
                 Map.of(
-                    "mediaType", "application/vnd.oci.image.config.v1+json",
+                    "mediaType", configMediaType,
                     "digest", configDigest.toString(),
                     "size", configBytes.length),
             "layers", layerDescriptors);
@@ -127,6 +151,16 @@ public final class OciImageBuilder {
                 "manifests", entries));
     Digest digest = writeBlob(index);
     writeIndexJson(tag, "application/vnd.oci.image.index.v1+json", digest, index.length);
+    return digest;
+  }
+
+  /**
+   * Writes {@code content} as a blob and tags it in index.json with {@code mediaType}, for
+   * manifests and indexes whose exact bytes a test controls.
+   */
+  public Digest tagBytes(byte[] content, String mediaType, String tag) throws IOException {
+    Digest digest = writeBlob(content);
+    writeIndexJson(tag, mediaType, digest, content.length);
     return digest;
   }
 
