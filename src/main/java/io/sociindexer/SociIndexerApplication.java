@@ -5,12 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Entry point. {@code index ...} runs the command line without starting Spring, so a one-off
  * indexing run starts fast; no arguments (or only Spring options) start the service.
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class SociIndexerApplication {
 
   public static void main(String[] args) {

@@ -13,8 +13,10 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,12 @@ public final class ImageIndexer {
    *     the image, the layer and the cause
    */
   public IndexResult index(ImageStore store, String tag, Digest digest) throws IOException {
+    return index(store, tag, digest, IndexListener.NONE);
+  }
+
+  /** Indexes like {@link #index(ImageStore, String, Digest)} and reports to {@code listener}. */
+  public IndexResult index(ImageStore store, String tag, Digest digest, IndexListener listener)
+      throws IOException {
     long started = System.nanoTime();
     if (tag == null && digest == null && store instanceof OciLayoutImageStore layout) {
       tag = layout.onlyTag();
@@ -62,10 +70,17 @@ public final class ImageIndexer {
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
     SourceImage source = SourceImage.of(root);
+    List<ManifestWork> selected = new ArrayList<>();
+    for (SourceImage.Entry entry : source.entries()) {
+      listener.checkContinue();
+      selected.add(select(store, image, entry));
+    }
+    plan(selected, listener);
+
     Map<LayerKey, LayerOutcome> layerCache = new HashMap<>();
     List<ManifestWork> work = new ArrayList<>();
-    for (SourceImage.Entry entry : source.entries()) {
-      work.add(indexEntry(store, image, entry, layerCache));
+    for (ManifestWork manifest : selected) {
+      work.add(indexLayers(store, image, manifest, layerCache, listener));
     }
 
     if (work.stream().noneMatch(ManifestWork::hasZtoc)) {
@@ -95,8 +110,8 @@ public final class ImageIndexer {
         took);
   }
 
-  private ManifestWork indexEntry(
-      ImageStore store, String image, SourceImage.Entry entry, Map<LayerKey, LayerOutcome> cache)
+  /** Reads the manifest of {@code entry} unless it is skipped; its layers are not read yet. */
+  private ManifestWork select(ImageStore store, String image, SourceImage.Entry entry)
       throws IOException {
     Descriptor descriptor = entry.descriptor();
     String skip = skipReason(entry);
@@ -120,17 +135,50 @@ public final class ImageIndexer {
       return ManifestWork.skipped(entry, platform, reason);
     }
 
+    return new ManifestWork(entry, platform, manifest, List.of(), null);
+  }
+
+  /** Tells the listener how many layers, and how many compressed bytes, will be read. */
+  private void plan(List<ManifestWork> selected, IndexListener listener) {
+    Set<LayerKey> toRead = new HashSet<>();
+    long bytes = 0;
+    for (ManifestWork manifest : selected) {
+      if (manifest.skipReason() != null) {
+        continue;
+      }
+      for (Descriptor layer : manifest.manifest().layers()) {
+        boolean read = layerIndexer.skipReasonFromDescriptor(layer) == null;
+        if (read && toRead.add(new LayerKey(layer.digest(), layer.mediaType()))) {
+          bytes += layer.size();
+        }
+      }
+    }
+    listener.planned(toRead.size(), bytes);
+  }
+
+  private ManifestWork indexLayers(
+      ImageStore store,
+      String image,
+      ManifestWork selected,
+      Map<LayerKey, LayerOutcome> cache,
+      IndexListener listener)
+      throws IOException {
+    if (selected.skipReason() != null) {
+      return selected;
+    }
     List<LayerOutcome> layers = new ArrayList<>();
-    for (Descriptor layer : manifest.layers()) {
+    for (Descriptor layer : selected.manifest().layers()) {
       LayerKey key = new LayerKey(layer.digest(), layer.mediaType());
       LayerOutcome outcome = cache.get(key);
       if (outcome == null) {
-        outcome = indexLayer(store, image, layer);
+        listener.checkContinue();
+        outcome = indexLayer(store, image, layer, listener);
         cache.put(key, outcome);
       }
       layers.add(outcome);
     }
-    return new ManifestWork(entry, platform, manifest, layers, null);
+    return new ManifestWork(
+        selected.entry(), selected.platform(), selected.manifest(), layers, null);
   }
 
   /**
@@ -140,15 +188,17 @@ public final class ImageIndexer {
    */
   private record LayerKey(Digest digest, MediaType mediaType) {}
 
-  private LayerOutcome indexLayer(ImageStore store, String image, Descriptor layer)
+  private LayerOutcome indexLayer(
+      ImageStore store, String image, Descriptor layer, IndexListener listener)
       throws IOException {
     String reason = layerIndexer.skipReasonFromDescriptor(layer);
     if (reason != null) {
       log.info("skipping layer image={} layer.digest={} reason={}", image, layer.digest(), reason);
       return LayerOutcome.skipped(layer, reason);
     }
-    try (InputStream blob = store.openBlob(layer)) {
+    try (InputStream blob = new ListeningInputStream(store.openBlob(layer), listener)) {
       LayerOutcome outcome = layerIndexer.index(layer, blob);
+      listener.layerDone();
       if (outcome.indexed()) {
         log.info(
             "indexed layer image={} layer.digest={} ztoc.digest={} entries={} spans={}",

@@ -1,0 +1,286 @@
+package io.sociindexer.config;
+
+import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.oci.Platform;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of the soci-indexer service, under the prefix {@code soci-indexer}. */
+@ConfigurationProperties("soci-indexer")
+@Validated
+public class SociIndexerProperties {
+
+  /** Directory of the embedded job store and other local state. */
+  @NotNull private Path dataDir = Path.of("data");
+
+  /** Registries reached over plain HTTP instead of HTTPS, as host:port. */
+  @NotNull private List<String> plainHttpRegistries = new ArrayList<>();
+
+  /** docker config.json with registry credentials; unset means $DOCKER_CONFIG, then ~/.docker. */
+  private Path dockerConfig;
+
+  /** Uncompressed bytes per span of a gzip layer, or raw bytes per span of a plain tar layer. */
+  @NotNull private DataSize spanSize = DataSize.ofBytes(IndexOptions.DEFAULT_SPAN_SIZE);
+
+  /** Layers whose compressed size is below this get no zTOC and are never downloaded. */
+  @NotNull private DataSize minLayerSize = DataSize.ofBytes(IndexOptions.DEFAULT_MIN_LAYER_SIZE);
+
+  /** Platforms to index, as os/architecture[/variant]; empty means every platform. */
+  @NotNull private List<String> platforms = new ArrayList<>();
+
+  /** Suffix of the tag that receives the SOCI-enabled image index. */
+  @NotNull private String tagSuffix = IndexOptions.DEFAULT_TAG_SUFFIX;
+
+  /**
+   * Move the pushed tag itself to the SOCI-enabled image index, only while it still points at the
+   * indexed digest, instead of adding a suffixed tag.
+   */
+  private boolean inPlace;
+
+  /** Index pushes made by digest without a tag; their output is tagged sha256-<hex><suffix>. */
+  private boolean indexUntaggedPushes;
+
+  @Valid @NotNull private Workers workers = new Workers();
+
+  @Valid @NotNull private Retry retry = new Retry();
+
+  /** Worker settings. */
+  public static class Workers {
+
+    /** Jobs this replica runs at once. */
+    @Min(0)
+    @Max(256)
+    private int count = 2;
+
+    /** Jobs this replica runs at once against one registry. */
+    @Min(1)
+    private int perRegistry = 2;
+
+    /** Time one attempt of a job may take before it fails as timed out. */
+    @NotNull private Duration jobTimeout = Duration.ofMinutes(30);
+
+    /** How long a claim lasts without renewal; a replica that stops renewing loses its jobs. */
+    @NotNull private Duration lease = Duration.ofSeconds(60);
+
+    /** How often idle workers look for queued jobs. */
+    @NotNull private Duration pollInterval = Duration.ofSeconds(1);
+
+    /** How long a graceful shutdown waits for running jobs before putting them back in the queue. */
+    @NotNull private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+    public int getCount() {
+      return count;
+    }
+
+    public void setCount(int count) {
+      this.count = count;
+    }
+
+    public int getPerRegistry() {
+      return perRegistry;
+    }
+
+    public void setPerRegistry(int perRegistry) {
+      this.perRegistry = perRegistry;
+    }
+
+    public Duration getJobTimeout() {
+      return jobTimeout;
+    }
+
+    public void setJobTimeout(Duration jobTimeout) {
+      this.jobTimeout = jobTimeout;
+    }
+
+    public Duration getLease() {
+      return lease;
+    }
+
+    public void setLease(Duration lease) {
+      this.lease = lease;
+    }
+
+    public Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    public Duration getShutdownGracePeriod() {
+      return shutdownGracePeriod;
+    }
+
+    public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+      this.shutdownGracePeriod = shutdownGracePeriod;
+    }
+  }
+
+  /** Retry policy for failures that may pass: network errors, 5xx, 429. */
+  public static class Retry {
+
+    /** Attempts in all, the first included; a job fails after the last. */
+    @Min(1)
+    private int maxAttempts = 5;
+
+    /** Wait before the second attempt; each later wait doubles. */
+    @NotNull private Duration initialBackoff = Duration.ofSeconds(5);
+
+    /** Longest wait between attempts, also the cap on a registry's Retry-After. */
+    @NotNull private Duration maxBackoff = Duration.ofMinutes(5);
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+  }
+
+  /** Builds the indexing options every worker uses. */
+  public IndexOptions toIndexOptions() {
+    List<Platform> parsed = platforms.stream().map(Platform::parse).toList();
+    return IndexOptions.defaults()
+        .withSpanSize(spanSize.toBytes())
+        .withMinLayerSize(minLayerSize.toBytes())
+        .withPlatforms(parsed)
+        .withTagSuffix(tagSuffix)
+        .withInPlace(inPlace);
+  }
+
+  @AssertTrue(message = "span-size must be greater than zero")
+  boolean isSpanSizePositive() {
+    return spanSize != null && spanSize.toBytes() > 0;
+  }
+
+  @AssertTrue(message = "tag-suffix must not be empty unless in-place is true")
+  boolean isTagSuffixUsable() {
+    return inPlace || (tagSuffix != null && !tagSuffix.isEmpty());
+  }
+
+  @AssertTrue(message = "platforms must be written as os/architecture[/variant], such as linux/amd64")
+  boolean isPlatformListValid() {
+    try {
+      platforms.forEach(Platform::parse);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public List<String> getPlainHttpRegistries() {
+    return plainHttpRegistries;
+  }
+
+  public void setPlainHttpRegistries(List<String> plainHttpRegistries) {
+    this.plainHttpRegistries = plainHttpRegistries;
+  }
+
+  public Path getDockerConfig() {
+    return dockerConfig;
+  }
+
+  public void setDockerConfig(Path dockerConfig) {
+    this.dockerConfig = dockerConfig;
+  }
+
+  public DataSize getSpanSize() {
+    return spanSize;
+  }
+
+  public void setSpanSize(DataSize spanSize) {
+    this.spanSize = spanSize;
+  }
+
+  public DataSize getMinLayerSize() {
+    return minLayerSize;
+  }
+
+  public void setMinLayerSize(DataSize minLayerSize) {
+    this.minLayerSize = minLayerSize;
+  }
+
+  public List<String> getPlatforms() {
+    return platforms;
+  }
+
+  public void setPlatforms(List<String> platforms) {
+    this.platforms = platforms;
+  }
+
+  public String getTagSuffix() {
+    return tagSuffix;
+  }
+
+  public void setTagSuffix(String tagSuffix) {
+    this.tagSuffix = tagSuffix;
+  }
+
+  public boolean isInPlace() {
+    return inPlace;
+  }
+
+  public void setInPlace(boolean inPlace) {
+    this.inPlace = inPlace;
+  }
+
+  public boolean isIndexUntaggedPushes() {
+    return indexUntaggedPushes;
+  }
+
+  public void setIndexUntaggedPushes(boolean indexUntaggedPushes) {
+    this.indexUntaggedPushes = indexUntaggedPushes;
+  }
+
+  public Workers getWorkers() {
+    return workers;
+  }
+
+  public void setWorkers(Workers workers) {
+    this.workers = workers;
+  }
+
+  public Retry getRetry() {
+    return retry;
+  }
+
+  public void setRetry(Retry retry) {
+    this.retry = retry;
+  }
+}
