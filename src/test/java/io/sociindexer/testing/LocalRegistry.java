@@ -30,9 +30,33 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** Starts the registry and waits until {@code /v2/} answers. */
   public static LocalRegistry start() throws IOException, InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Starts the registry with notifications sent to {@code notificationUrl} (no notifications when
+   * null), and waits until {@code /v2/} answers. Blob events are filtered out registry-side, as the
+   * README advises.
+   */
+  public static LocalRegistry start(String notificationUrl) throws IOException, InterruptedException {
     Path root = Files.createTempDirectory("soci-indexer-registry");
     int port = freePort();
     Path config = root.resolve("config.yml");
+    String notifications =
+        notificationUrl == null
+            ? ""
+            : """
+            notifications:
+              endpoints:
+                - name: soci-indexer
+                  url: %s
+                  timeout: 3s
+                  threshold: 5
+                  backoff: 1s
+                  ignoredmediatypes:
+                    - application/octet-stream
+            """
+                .formatted(notificationUrl);
     Files.writeString(
         config,
         """
@@ -46,8 +70,8 @@ public final class LocalRegistry implements AutoCloseable {
             enabled: true
         http:
           addr: 127.0.0.1:%d
-        """
-            .formatted(root.resolve("data"), port));
+        %s"""
+            .formatted(root.resolve("data"), port, notifications));
     Process process =
         new ProcessBuilder("docker-registry", "serve", config.toString())
             .redirectErrorStream(true)
@@ -91,7 +115,8 @@ public final class LocalRegistry implements AutoCloseable {
     throw new IOException("docker-registry did not answer on " + host() + " within " + START_TIMEOUT);
   }
 
-  private static int freePort() throws IOException {
+  /** Returns a port on 127.0.0.1 that was free a moment ago. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

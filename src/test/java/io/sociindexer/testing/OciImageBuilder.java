@@ -79,12 +79,22 @@ public final class OciImageBuilder {
 
   /** Writes an image config and manifest for one platform; returns the manifest. */
   public Manifest manifest(String os, String architecture, List<Layer> layers) throws IOException {
+    return manifest(os, architecture, layers, "PATH=/usr/bin");
+  }
+
+  /**
+   * Writes an image config whose environment holds {@code env} and a manifest; images that share
+   * layers but differ in {@code env} get different manifest digests.
+   */
+  public Manifest manifest(String os, String architecture, List<Layer> layers, String env)
+      throws IOException {
     return manifest(
         "application/vnd.oci.image.manifest.v1+json",
         "application/vnd.oci.image.config.v1+json",
         os,
         architecture,
-        layers);
+        layers,
+        env);
   }
 
   /**
@@ -98,13 +108,24 @@ public final class OciImageBuilder {
       String architecture,
       List<Layer> layers)
       throws IOException {
+    return manifest(manifestMediaType, configMediaType, os, architecture, layers, "PATH=/usr/bin");
+  }
+
+  private Manifest manifest(
+      String manifestMediaType,
+      String configMediaType,
+      String os,
+      String architecture,
+      List<Layer> layers,
+      String env)
+      throws IOException {
     List<String> diffIds = layers.stream().map(layer -> layer.diffId().toString()).toList();
     Map<String, Object> config =
         Map.of(
             "architecture", architecture,
             "os", os,
             "rootfs", Map.of("type", "layers", "diff_ids", diffIds),
-            "config", Map.of("Env", List.of("PATH=/usr/bin")));
+            "config", Map.of("Env", List.of(env)));
     byte[] configBytes = JSON.writeValueAsBytes(config);
     Digest configDigest = writeBlob(configBytes);
 
