@@ -32,13 +32,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A {@link JobStore} in one SQL table, {@code jobs}, on H2 (embedded, one JVM) or PostgreSQL
  * (shared by replicas). It is a small plain JDBC queue rather than a job library such as
- * db-scheduler or JobRunr, because the service needs its own job model (states, attempts,
- * progress, results, dedup) that such a library would only wrap, and neither library is confirmed
- * to work on Spring Boot 4.
+ * db-scheduler or JobRunr. The service needs its own job model (states, attempts, progress,
+ * results, dedup) that such a library would only wrap, and neither library is confirmed to work on
+ * Spring Boot 4.
  *
- * <p>Every statement runs in its own auto-committed transaction. All times come from the
- * database clock ({@code CURRENT_TIMESTAMP}), never from the JVM, so replicas agree on when a
- * lease expires whatever their own clocks say; the only exception is the {@code retryAt} that a
+ * <p>Every method commits before it returns. Most run one auto-committed statement; on H2 a change
+ * and the read of the changed row share one transaction. All times come from the
+ * database clock ({@code CURRENT_TIMESTAMP}), not from the JVM, so replicas agree on when a lease
+ * expires even when their own clocks differ. The only exception is the {@code retryAt} that a
  * caller passes to {@link #fail}.
  *
  * <p>Exactly-once claims: {@link #claim} picks the oldest claimable row with {@code FOR UPDATE

@@ -21,7 +21,7 @@ enum SqlDialect {
     }
   };
 
-  /** Returns an expression for the database time plus a number of milliseconds. */
+  /** Returns an SQL expression for the current database time plus a number of milliseconds. */
   abstract String plusMillis(String millisParameter);
 
   /**
@@ -35,7 +35,7 @@ enum SqlDialect {
           JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
     } catch (MetaDataAccessException e) {
       throw new IllegalStateException(
-          "cannot read the database product name for the job store: " + e.getMessage(), e);
+          "reading the database product name for the job store failed: " + e.getMessage(), e);
     }
     return switch (product) {
       case "H2" -> H2;

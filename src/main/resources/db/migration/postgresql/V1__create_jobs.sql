@@ -1,5 +1,5 @@
 -- The job queue. Timestamps come from the database clock (CURRENT_TIMESTAMP), so replicas
--- agree on lease expiry whatever their own clocks say.
+-- agree on lease expiry even when their own clocks differ.
 CREATE TABLE jobs (
   id uuid PRIMARY KEY,
   -- Insertion order, which breaks ties between jobs created in the same microsecond.

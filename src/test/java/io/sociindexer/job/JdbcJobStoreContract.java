@@ -35,21 +35,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The {@link JobStore} contract, run by a subclass per database. Each subclass migrates an empty
- * database with Flyway once and passes it to {@link #useDatabase}; every test starts with an empty
- * jobs table.
+ * database once with {@link #migrate} and returns it from {@link #database}. Every test starts
+ * with an empty jobs table.
  */
 abstract class JdbcJobStoreContract {
+
+  /** A database migrated by Flyway, with the outcome of the migration. */
+  record MigratedDatabase(HikariDataSource pool, MigrateResult migration) {}
 
   private static final Duration LEASE = Duration.ofMinutes(5);
   private static final String REGISTRY = "registry.example:5000";
 
-  private static DataSource dataSource;
-  private static MigrateResult migration;
-
   JdbcJobStore store;
 
-  /** Migrates the database behind {@code url} with the vendor's Flyway scripts and keeps it. */
-  static HikariDataSource useDatabase(String url, String username, String vendor) {
+  /** Returns the database that the subclass migrated before its first test. */
+  abstract MigratedDatabase database();
+
+  /** Migrates the empty database behind {@code url} with the vendor's Flyway scripts. */
+  static MigratedDatabase migrate(String url, String username, String vendor) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(username);
@@ -57,18 +60,18 @@ abstract class JdbcJobStoreContract {
     config.setMaximumPoolSize(12);
     HikariDataSource pool = new HikariDataSource(config);
 
-    migration =
+    MigrateResult migration =
         Flyway.configure()
             .dataSource(pool)
             .locations("classpath:db/migration/" + vendor)
             .load()
             .migrate();
-    dataSource = pool;
-    return pool;
+    return new MigratedDatabase(pool, migration);
   }
 
   @BeforeEach
   void emptyTable() {
+    DataSource dataSource = database().pool();
     JdbcClient.create(dataSource).sql("DELETE FROM jobs").update();
     store = new JdbcJobStore(dataSource);
   }
@@ -115,6 +118,8 @@ abstract class JdbcJobStoreContract {
 
   @Test
   void flywayMigratesEmptyDatabase() {
+    MigrateResult migration = database().migration();
+
     assertThat(migration.success).isTrue();
     assertThat(migration.migrationsExecuted).isEqualTo(1);
     assertThat(migration.targetSchemaVersion).isEqualTo("1");

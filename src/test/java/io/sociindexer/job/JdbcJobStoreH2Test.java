@@ -1,6 +1,5 @@
 package io.sociindexer.job;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,17 +10,22 @@ class JdbcJobStoreH2Test extends JdbcJobStoreContract {
 
   @TempDir static Path dataDir;
 
-  private static HikariDataSource pool;
+  private static MigratedDatabase database;
 
   @BeforeAll
-  static void migrate() {
+  static void migrateH2() {
     String url =
         "jdbc:h2:file:" + dataDir.resolve("jobs") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
-    pool = useDatabase(url, "sa", "h2");
+    database = migrate(url, "sa", "h2");
   }
 
   @AfterAll
   static void closePool() {
-    pool.close();
+    database.pool().close();
+  }
+
+  @Override
+  MigratedDatabase database() {
+    return database;
   }
 }

@@ -2,7 +2,6 @@ package io.sociindexer.job;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.sociindexer.testing.LocalPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 class JdbcJobStorePostgresTest extends JdbcJobStoreContract {
 
   private static LocalPostgres postgres;
-  private static HikariDataSource pool;
+  private static MigratedDatabase database;
 
   @BeforeAll
   static void startPostgres() throws Exception {
@@ -19,16 +18,21 @@ class JdbcJobStorePostgresTest extends JdbcJobStoreContract {
         LocalPostgres.isInstalled(),
         "PostgreSQL 15 is not installed in " + LocalPostgres.BIN + ": apt-get install postgresql");
     postgres = LocalPostgres.start();
-    pool = useDatabase(postgres.jdbcUrl(), postgres.username(), "postgresql");
+    database = migrate(postgres.jdbcUrl(), postgres.username(), "postgresql");
   }
 
   @AfterAll
   static void stopPostgres() {
-    if (pool != null) {
-      pool.close();
+    if (database != null) {
+      database.pool().close();
     }
     if (postgres != null) {
       postgres.close();
     }
+  }
+
+  @Override
+  MigratedDatabase database() {
+    return database;
   }
 }

@@ -15,17 +15,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A throwaway PostgreSQL 15 server (Debian's {@code postgresql} package) on 127.0.0.1 with its
- * data in a temporary directory, trust authentication and one empty database. PostgreSQL refuses
- * to run as root, so under root the server runs as the {@code postgres} user through {@code
+ * data in a temporary directory, trust authentication and one empty database. PostgreSQL does not
+ * run as root, so under root the server runs as the {@code postgres} user through {@code
  * runuser}. Close it to stop the server and delete the directory.
  */
 public final class LocalPostgres implements AutoCloseable {
 
   /** Directory of the PostgreSQL 15 server programs in the Debian package. */
   public static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+
+  private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
 
   private static final String SUPERUSER = "postgres";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
@@ -130,9 +134,9 @@ public final class LocalPostgres implements AutoCloseable {
                 "stop"));
       }
     } catch (IOException e) {
-      // NOTE: a server that did not stop keeps running until the machine restarts; the test
-      // result stands, so this only leaves a stray process behind.
-      System.err.println("stopping PostgreSQL in " + root + " failed: " + e.getMessage());
+      // NOTE: a server that did not stop keeps running until someone kills it. Test results are
+      // unaffected, because each server has its own directory and port.
+      log.warn("stopping PostgreSQL in {} failed", root, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -189,7 +193,7 @@ public final class LocalPostgres implements AutoCloseable {
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
-      System.err.println("deleting " + root + " failed: " + e.getMessage());
+      log.warn("deleting {} failed", root, e);
     }
   }
 }
