@@ -48,6 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
  * which is enough because the embedded database serves one JVM. Dedup of active jobs is a unique
  * index (partial on PostgreSQL, on a generated column on H2), so it holds across replicas too.
  *
+ * <p>An owner holds a job while it is running under the owner's name. An owner whose lease expired
+ * can still renew, complete or fail the job until another owner claims it, because until then
+ * nobody else works on it.
+ *
  * <p>Logging: enqueue, cancel, retry and release are logged at INFO. Claims, completions and
  * failures are logged at DEBUG only, because the worker logs them with the duration and error.
  */
