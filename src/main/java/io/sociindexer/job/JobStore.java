@@ -50,7 +50,12 @@ public interface JobStore {
   /** Records progress of a running job held by {@code owner}. */
   void updateProgress(UUID id, String owner, JobProgress progress);
 
-  /** Records the resolved manifest digest of a job that was queued by tag. */
+  /**
+   * Records the resolved manifest digest of a job that was queued by tag.
+   *
+   * @throws DuplicateJobException when another job is already queued or running for the image
+   *     with that digest
+   */
   void updateDigest(UUID id, String owner, Digest digest);
 
   /** Ends a job held by {@code owner} as succeeded or skipped; false when the lease was lost. */

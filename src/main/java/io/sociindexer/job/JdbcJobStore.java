@@ -1,0 +1,562 @@
+package io.sociindexer.job;
+
+import io.sociindexer.oci.Digest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link JobStore} in one SQL table, {@code jobs}, on H2 (embedded, one JVM) or PostgreSQL
+ * (shared by replicas). It is a small plain JDBC queue rather than a job library such as
+ * db-scheduler or JobRunr. The service needs its own job model (states, attempts, progress,
+ * results, dedup) that such a library would only wrap, and neither library is confirmed to work on
+ * Spring Boot 4.
+ *
+ * <p>Every method commits before it returns. Most run one auto-committed statement; on H2 a change
+ * and the read of the changed row share one transaction. All times come from the
+ * database clock ({@code CURRENT_TIMESTAMP}), not from the JVM, so replicas agree on when a lease
+ * expires even when their own clocks differ. The only exception is the {@code retryAt} that a
+ * caller passes to {@link #fail}.
+ *
+ * <p>Exactly-once claims: {@link #claim} picks the oldest claimable row with {@code FOR UPDATE
+ * SKIP LOCKED} and updates it only while it is still claimable, so two callers never win the same
+ * job. On PostgreSQL that is one {@code UPDATE ... RETURNING *}; on H2 it is a short transaction,
+ * which is enough because the embedded database serves one JVM. Dedup of active jobs is a unique
+ * index (partial on PostgreSQL, on a generated column on H2), so it holds across replicas too.
+ *
+ * <p>An owner holds a job while it is running under the owner's name. An owner whose lease expired
+ * can still renew, complete or fail the job until another owner claims it, because until then
+ * nobody else works on it.
+ *
+ * <p>Logging: enqueue, cancel, retry and release are logged at INFO. Claims, completions and
+ * failures are logged at DEBUG only, because the worker logs them with the duration and error.
+ */
+public final class JdbcJobStore implements JobStore {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcJobStore.class);
+
+  /** Inserts to try when the active job that rejected an insert finishes before it is read. */
+  private static final int MAX_ENQUEUE_TRIES = 5;
+
+  /** Claims to try on H2 when another claim changed the locked candidate row first. */
+  private static final int MAX_CLAIM_TRIES = 10;
+
+  private static final String CLAIMABLE =
+      "((state = 'queued' AND run_after <= CURRENT_TIMESTAMP)"
+          + " OR (state = 'running' AND lease_until < CURRENT_TIMESTAMP))";
+
+  private static final String HELD = "id = :id AND state = 'running' AND lease_owner = :owner";
+
+  private static final String ACTIVE_IMAGE =
+      "registry = :registry AND repository = :repository AND manifest_digest = :digest"
+          + " AND state IN ('queued', 'running')";
+
+  private final JdbcClient jdbc;
+  private final SqlDialect dialect;
+  private final JsonMapper json;
+  private final TransactionTemplate transactions;
+
+  /**
+   * Creates a store on a database that Flyway has already migrated, choosing the SQL dialect from
+   * the database product name.
+   */
+  public JdbcJobStore(DataSource dataSource) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.dialect = SqlDialect.of(dataSource);
+    this.json = JsonMapper.builder().build();
+    this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+  }
+
+  @Override
+  public Enqueued enqueue(ImageTarget image, String source) {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(source, "source");
+
+    for (int tries = 1; ; tries++) {
+      try {
+        Job job = insertQueued(image, source);
+        logJob(Level.INFO, job, "job queued");
+        return new Enqueued(job, true);
+      } catch (DuplicateKeyException e) {
+        Optional<Job> active = findActive(image.registry(), image.repository(), image.digest());
+        if (active.isPresent()) {
+          return new Enqueued(active.get(), false);
+        }
+        if (tries == MAX_ENQUEUE_TRIES) {
+          throw new IllegalStateException(
+              "enqueue of " + image + " failed " + tries
+                  + " times on a unique index, but no active job holds the image", e);
+        }
+      }
+    }
+  }
+
+  private Job insertQueued(ImageTarget image, String source) {
+    String insert =
+        "INSERT INTO jobs (id, registry, repository, tag, manifest_digest, state, source,"
+            + " attempts, created_at, run_after)"
+            + " VALUES (:id, :registry, :repository, :tag, :digest, 'queued', :source, 0,"
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+    UUID id = UUID.randomUUID();
+    return changeAndRead(
+            insert,
+            id,
+            statement ->
+                statement
+                    .param("id", id)
+                    .param("registry", image.registry())
+                    .param("repository", image.repository())
+                    .param("tag", image.tag(), Types.VARCHAR)
+                    .param("digest", digestText(image.digest()), Types.VARCHAR)
+                    .param("source", source))
+        .orElseThrow();
+  }
+
+  @Override
+  public Optional<Job> find(UUID id) {
+    Objects.requireNonNull(id, "id");
+    return jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::mapJob)
+        .optional();
+  }
+
+  private Optional<Job> findActive(String registry, String repository, Digest digest) {
+    if (digest == null) {
+      return Optional.empty();
+    }
+    return jdbc.sql("SELECT * FROM jobs WHERE " + ACTIVE_IMAGE)
+        .param("registry", registry)
+        .param("repository", repository)
+        .param("digest", digest.toString())
+        .query(this::mapJob)
+        .optional();
+  }
+
+  @Override
+  public Page list(JobState state, String imageContains, int page, int size) {
+    if (page < 0) {
+      throw new IllegalArgumentException("invalid page " + page + ": expected 0 or more");
+    }
+    if (size < 1) {
+      throw new IllegalArgumentException("invalid page size " + size + ": expected 1 or more");
+    }
+
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    if (state != null) {
+      where.append(" AND state = :state");
+    }
+    String pattern = null;
+    if (imageContains != null && !imageContains.isEmpty()) {
+      where.append(
+          " AND (LOWER(registry) LIKE :pattern ESCAPE '!' OR LOWER(repository) LIKE :pattern"
+              + " ESCAPE '!' OR LOWER(tag) LIKE :pattern ESCAPE '!'"
+              + " OR LOWER(manifest_digest) LIKE :pattern ESCAPE '!')");
+      pattern = "%" + escapeLike(imageContains.toLowerCase(Locale.ROOT)) + "%";
+    }
+
+    List<Job> jobs =
+        bindFilter(
+                jdbc.sql(
+                    "SELECT * FROM jobs" + where
+                        + " ORDER BY created_at DESC, seq DESC LIMIT :limit OFFSET :offset"),
+                state,
+                pattern)
+            .param("limit", size)
+            .param("offset", (long) page * size)
+            .query(this::mapJob)
+            .list();
+    long total =
+        bindFilter(jdbc.sql("SELECT COUNT(*) FROM jobs" + where), state, pattern)
+            .query(Long.class)
+            .single();
+    return new Page(jobs, total, page, size);
+  }
+
+  private static StatementSpec bindFilter(
+      StatementSpec statement, JobState state, String pattern) {
+    if (state != null) {
+      statement = statement.param("state", state.wireName());
+    }
+    if (pattern != null) {
+      statement = statement.param("pattern", pattern);
+    }
+    return statement;
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  @Override
+  public Optional<Job> claim(String owner, Duration lease, Set<String> excludedRegistries) {
+    Objects.requireNonNull(owner, "owner");
+    requirePositive(lease);
+
+    String excluded = excludedRegistries.isEmpty() ? "" : " AND registry NOT IN (:excluded)";
+    String candidate =
+        "SELECT id FROM jobs WHERE " + CLAIMABLE + excluded
+            + " ORDER BY created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED";
+    String update =
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+            + " started_at = CURRENT_TIMESTAMP, finished_at = NULL, lease_owner = :owner,"
+            + " lease_until = " + dialect.plusMillis(":leaseMillis") + ","
+            + " layers_done = 0, layers_total = 0, bytes_done = 0, bytes_total = 0,"
+            + " result = NULL, error = NULL";
+    UnaryOperator<StatementSpec> params =
+        statement -> {
+          statement = statement.param("owner", owner).param("leaseMillis", lease.toMillis());
+          return excludedRegistries.isEmpty()
+              ? statement
+              : statement.param("excluded", List.copyOf(excludedRegistries));
+        };
+
+    Optional<Job> claimed =
+        dialect == SqlDialect.POSTGRESQL
+            ? claimWithReturning(update, candidate, params)
+            : claimInTransaction(update, candidate, params);
+    claimed.ifPresent(job -> logJob(Level.DEBUG, job, "job claimed"));
+    return claimed;
+  }
+
+  /**
+   * Claims in one statement. The outer condition checks again that the locked row is claimable,
+   * because PostgreSQL may lock a row version newer than the subquery's snapshot.
+   */
+  private Optional<Job> claimWithReturning(
+      String update, String candidate, UnaryOperator<StatementSpec> params) {
+    String sql =
+        update + " WHERE id = (" + candidate + ") AND " + CLAIMABLE + " RETURNING *";
+    return params.apply(jdbc.sql(sql)).query(this::mapJob).optional();
+  }
+
+  /**
+   * Claims in a transaction on H2: locks the oldest claimable row, updates it while it is still
+   * claimable, and reads it back. H2 2.4.240 supports the same SKIP LOCKED clause, but a data
+   * change inside {@code SELECT * FROM FINAL TABLE (...)} loses the row when the statement fails,
+   * so this store never uses that form.
+   */
+  private Optional<Job> claimInTransaction(
+      String update, String candidate, UnaryOperator<StatementSpec> params) {
+    for (int tries = 1; tries <= MAX_CLAIM_TRIES; tries++) {
+      Optional<Optional<Job>> outcome =
+          transactions.execute(
+              status -> {
+                Optional<UUID> id =
+                    params.apply(jdbc.sql(candidate)).query(UUID.class).optional();
+                if (id.isEmpty()) {
+                  return Optional.of(Optional.<Job>empty());
+                }
+                int changed =
+                    params
+                        .apply(jdbc.sql(update + " WHERE id = :id AND " + CLAIMABLE))
+                        .param("id", id.get())
+                        .update();
+                return changed == 1 ? Optional.of(find(id.get())) : Optional.empty();
+              });
+      if (outcome.isPresent()) {
+        return outcome.get();
+      }
+    }
+    // NOTE: only reached when other claims keep winning the locked candidate; the caller polls
+    // again, so a job waits one poll longer at worst.
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean renewLease(UUID id, String owner, Duration lease) {
+    requirePositive(lease);
+    return jdbc.sql(
+                "UPDATE jobs SET lease_until = " + dialect.plusMillis(":leaseMillis")
+                    + " WHERE " + HELD)
+            .param("leaseMillis", lease.toMillis())
+            .param("id", id)
+            .param("owner", owner)
+            .update()
+        == 1;
+  }
+
+  @Override
+  public void updateProgress(UUID id, String owner, JobProgress progress) {
+    jdbc.sql(
+            "UPDATE jobs SET layers_done = :layersDone, layers_total = :layersTotal,"
+                + " bytes_done = :bytesDone, bytes_total = :bytesTotal WHERE " + HELD)
+        .param("layersDone", progress.layersDone())
+        .param("layersTotal", progress.layersTotal())
+        .param("bytesDone", progress.bytesDone())
+        .param("bytesTotal", progress.bytesTotal())
+        .param("id", id)
+        .param("owner", owner)
+        .update();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Does nothing when {@code owner} no longer holds the job.
+   *
+   * @throws DuplicateJobException when another job is already active for the resolved image
+   */
+  @Override
+  public void updateDigest(UUID id, String owner, Digest digest) {
+    Objects.requireNonNull(digest, "digest");
+    try {
+      jdbc.sql("UPDATE jobs SET manifest_digest = :digest WHERE " + HELD)
+          .param("digest", digest.toString())
+          .param("id", id)
+          .param("owner", owner)
+          .update();
+    } catch (DuplicateKeyException e) {
+      Job job = find(id).orElseThrow(() -> e);
+      ImageTarget image = job.image().withDigest(digest);
+      UUID activeId =
+          findActive(image.registry(), image.repository(), digest).map(Job::id).orElseThrow(() -> e);
+      throw new DuplicateJobException(id, image, activeId);
+    }
+  }
+
+  @Override
+  public boolean complete(UUID id, String owner, JobState finalState, JobResult result) {
+    if (finalState != JobState.SUCCEEDED && finalState != JobState.SKIPPED) {
+      throw new IllegalArgumentException(
+          "invalid final state " + finalState + " for job " + id + ": expected succeeded or skipped");
+    }
+
+    boolean done =
+        jdbc.sql(
+                    "UPDATE jobs SET state = :state, result = :result, error = NULL,"
+                        + " finished_at = CURRENT_TIMESTAMP, lease_owner = NULL,"
+                        + " lease_until = NULL WHERE " + HELD)
+                .param("state", finalState.wireName())
+                .param("result", toJson(result), Types.VARCHAR)
+                .param("id", id)
+                .param("owner", owner)
+                .update()
+            == 1;
+    logDebug(id, owner, done ? "job " + finalState.wireName() : "job completion rejected");
+    return done;
+  }
+
+  @Override
+  public boolean fail(UUID id, String owner, JobError error, Instant retryAt) {
+    Objects.requireNonNull(error, "error");
+
+    String next =
+        retryAt == null
+            ? "state = 'failed', finished_at = CURRENT_TIMESTAMP"
+            : "state = 'queued', run_after = :retryAt";
+    StatementSpec statement =
+        jdbc.sql(
+                "UPDATE jobs SET " + next + ", error = :error, lease_owner = NULL,"
+                    + " lease_until = NULL WHERE " + HELD)
+            .param("error", toJson(error))
+            .param("id", id)
+            .param("owner", owner);
+    if (retryAt != null) {
+      statement = statement.param("retryAt", OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC));
+    }
+
+    boolean done = statement.update() == 1;
+    logDebug(id, owner, done ? "job attempt failed" : "job failure rejected");
+    return done;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When another job became active for the same image meanwhile, returns that job and leaves
+   * this one as it is, as {@link #enqueue} does.
+   */
+  @Override
+  public Optional<Job> retry(UUID id) {
+    String update =
+        "UPDATE jobs SET state = 'queued', run_after = CURRENT_TIMESTAMP, finished_at = NULL,"
+            + " lease_owner = NULL, lease_until = NULL"
+            + " WHERE id = :id AND state IN ('failed', 'cancelled')";
+    try {
+      Optional<Job> queued = changeAndRead(update, id, statement -> statement.param("id", id));
+      queued.ifPresent(job -> logJob(Level.INFO, job, "job queued for retry"));
+      return queued;
+    } catch (DuplicateKeyException e) {
+      Job job = find(id).orElseThrow(() -> e);
+      ImageTarget image = job.image();
+      return findActive(image.registry(), image.repository(), image.digest());
+    }
+  }
+
+  @Override
+  public Optional<Job> cancel(UUID id) {
+    String update =
+        "UPDATE jobs SET state = 'cancelled', finished_at = CURRENT_TIMESTAMP"
+            + " WHERE id = :id AND state = 'queued'";
+    Optional<Job> cancelled = changeAndRead(update, id, statement -> statement.param("id", id));
+    cancelled.ifPresent(job -> logJob(Level.INFO, job, "job cancelled"));
+    return cancelled;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Released jobs keep the attempt their claim counted.
+   */
+  @Override
+  public int release(String owner) {
+    int released =
+        jdbc.sql(
+                "UPDATE jobs SET state = 'queued', run_after = CURRENT_TIMESTAMP,"
+                    + " lease_owner = NULL, lease_until = NULL"
+                    + " WHERE state = 'running' AND lease_owner = :owner")
+            .param("owner", owner)
+            .update();
+    if (released > 0) {
+      log.atInfo().addKeyValue("lease.owner", owner).log("released {} running jobs", released);
+    }
+    return released;
+  }
+
+  @Override
+  public Optional<Job> findSucceeded(String registry, String repository, Digest digest) {
+    return jdbc.sql(
+            "SELECT * FROM jobs WHERE registry = :registry AND repository = :repository"
+                + " AND manifest_digest = :digest AND state = 'succeeded'"
+                + " ORDER BY finished_at DESC, seq DESC LIMIT 1")
+        .param("registry", registry)
+        .param("repository", repository)
+        .param("digest", digest.toString())
+        .query(this::mapJob)
+        .optional();
+  }
+
+  @Override
+  public Map<JobState, Long> countByState() {
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (JobState state : JobState.values()) {
+      counts.put(state, 0L);
+    }
+    jdbc.sql("SELECT state, COUNT(*) AS jobs FROM jobs GROUP BY state")
+        .query(
+            (ResultSet rs) -> {
+              counts.put(JobState.fromWireName(rs.getString("state")), rs.getLong("jobs"));
+            });
+    return counts;
+  }
+
+  /**
+   * Runs an INSERT or UPDATE of the row {@code id} and returns the row as it is afterwards, or
+   * empty when the statement changed nothing. PostgreSQL does both in one statement with {@code
+   * RETURNING *}; H2 runs the change and a SELECT in one transaction, because its {@code FINAL
+   * TABLE} form loses the row when the change fails on a unique index (seen on H2 2.4.240).
+   */
+  private Optional<Job> changeAndRead(
+      String dataChange, UUID id, UnaryOperator<StatementSpec> params) {
+    if (dialect == SqlDialect.POSTGRESQL) {
+      return params.apply(jdbc.sql(dataChange + " RETURNING *")).query(this::mapJob).optional();
+    }
+    return transactions.execute(
+        status -> {
+          int changed = params.apply(jdbc.sql(dataChange)).update();
+          return changed == 0 ? Optional.empty() : find(id);
+        });
+  }
+
+  private Job mapJob(ResultSet rs, int rowNumber) throws SQLException {
+    String digest = rs.getString("manifest_digest");
+    ImageTarget image =
+        new ImageTarget(
+            rs.getString("registry"),
+            rs.getString("repository"),
+            rs.getString("tag"),
+            digest == null ? null : Digest.parse(digest));
+    JobProgress progress =
+        new JobProgress(
+            rs.getInt("layers_done"),
+            rs.getInt("layers_total"),
+            rs.getLong("bytes_done"),
+            rs.getLong("bytes_total"));
+
+    return new Job(
+        rs.getObject("id", UUID.class),
+        image,
+        JobState.fromWireName(rs.getString("state")),
+        rs.getString("source"),
+        rs.getInt("attempts"),
+        instant(rs, "created_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        instant(rs, "run_after"),
+        rs.getString("lease_owner"),
+        instant(rs, "lease_until"),
+        progress,
+        fromJson(rs.getString("result"), JobResult.class),
+        fromJson(rs.getString("error"), JobError.class));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
+  }
+
+  private String toJson(Object value) {
+    return value == null ? null : json.writeValueAsString(value);
+  }
+
+  private <T> T fromJson(String text, Class<T> type) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return json.readValue(text, type);
+    } catch (JacksonException e) {
+      throw new IllegalStateException(
+          "invalid " + type.getSimpleName() + " JSON in the jobs table: " + e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  private static String digestText(Digest digest) {
+    return digest == null ? null : digest.toString();
+  }
+
+  private static void requirePositive(Duration lease) {
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("invalid lease " + lease + ": expected a positive duration");
+    }
+  }
+
+  private static void logJob(Level level, Job job, String message) {
+    ImageTarget image = job.image();
+    log.atLevel(level)
+        .addKeyValue("job.id", job.id())
+        .addKeyValue("registry", image.registry())
+        .addKeyValue("repository", image.repository())
+        .addKeyValue("manifest.digest", image.digest())
+        .addKeyValue("attempt", job.attempts())
+        .log(message);
+  }
+
+  private static void logDebug(UUID id, String owner, String message) {
+    log.atDebug().addKeyValue("job.id", id).addKeyValue("lease.owner", owner).log(message);
+  }
+}
