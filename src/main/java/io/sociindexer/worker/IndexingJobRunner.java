@@ -44,7 +44,7 @@ import org.slf4j.MDC;
  *
  * <p>Thread-safe: workers share one instance.
  */
-public final class IndexingJobRunner {
+public final class IndexingJobRunner implements JobRunner {
 
   private static final Logger log = LoggerFactory.getLogger(IndexingJobRunner.class);
 
@@ -83,6 +83,7 @@ public final class IndexingJobRunner {
   }
 
   /** Runs the attempt and records its outcome; never throws for a failure of the job itself. */
+  @Override
   public Outcome run(JobAttempt attempt) {
     Job job = attempt.job();
     long started = System.nanoTime();
@@ -249,7 +250,7 @@ public final class IndexingJobRunner {
         error.message());
   }
 
-  /** Logs the final failure; the stack trace only for failures outside registry calls. */
+  /** Logs the final failure, with the stack trace only for failures outside registry calls. */
   private void logFinalFailure(Job job, JobError error, Exception failure, long started) {
     Object[] arguments = {
       job.id(),
@@ -262,7 +263,7 @@ public final class IndexingJobRunner {
       error.status(),
       error.registryCode(),
       error.message(),
-      error.registry() == null ? failure : null
+      error.registry() == null && !isStop(failure) ? failure : null
     };
     log.error(
         "job failed job.id={} registry={} repository={} manifest.digest={} attempt={}"

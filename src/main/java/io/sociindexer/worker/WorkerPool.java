@@ -24,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The indexing workers of this replica: {@code count} threads that claim due jobs from the
- * {@link JobStore} and run them with the {@link IndexingJobRunner}, and one thread that renews
+ * {@link JobStore} and run them with a {@link JobRunner}, and one thread that renews
  * the leases of running jobs every third of the lease.
  *
  * <p>A worker claims only jobs of registries that run fewer than {@code perRegistry} jobs on this
@@ -75,7 +75,7 @@ public final class WorkerPool implements SmartLifecycle {
   }
 
   private final JobStore store;
-  private final IndexingJobRunner runner;
+  private final JobRunner runner;
   private final Settings settings;
   private final String nodeId;
   private final Clock clock;
@@ -92,7 +92,7 @@ public final class WorkerPool implements SmartLifecycle {
   private ScheduledExecutorService renewer;
 
   public WorkerPool(
-      JobStore store, IndexingJobRunner runner, Settings settings, String nodeId, Clock clock) {
+      JobStore store, JobRunner runner, Settings settings, String nodeId, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -266,6 +266,14 @@ public final class WorkerPool implements SmartLifecycle {
   private void runClaimed(JobAttempt attempt) {
     try {
       runner.run(attempt);
+    } catch (RuntimeException e) {
+      // NOTE: the job stays running in the store until its lease expires, then any replica
+      // claims it again.
+      log.error(
+          "job runner failed job.id={} node.id={}; the job runs again after its lease expires",
+          attempt.job().id(),
+          nodeId,
+          e);
     } finally {
       synchronized (lock) {
         running.remove(attempt.job().id());
