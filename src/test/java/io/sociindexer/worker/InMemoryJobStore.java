@@ -29,14 +29,14 @@ import java.util.function.UnaryOperator;
  * claims take the oldest due job, and writes of a job need its current lease owner. Tests can
  * take a lease away with {@link #stealLease} and read every progress write.
  */
-final class InMemoryJobStore implements JobStore {
+public final class InMemoryJobStore implements JobStore {
 
   private final Clock clock;
   private final Map<UUID, Job> jobs = new LinkedHashMap<>();
   private final List<JobProgress> progressWrites = new ArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
 
-  InMemoryJobStore(Clock clock) {
+  public InMemoryJobStore(Clock clock) {
     this.clock = clock;
   }
 
