@@ -39,7 +39,7 @@ import org.slf4j.MDC;
  *
  * <p>A failure is classified by the {@link RetryPolicy}: the job is queued again after a backoff
  * or fails for good. An attempt that lost its lease writes nothing, because another replica may
- * run the job now; an attempt stopped for shutdown writes nothing either, and the pool puts the
+ * run the job now. An attempt stopped for shutdown writes nothing either, and the pool puts the
  * job back in the queue.
  *
  * <p>Thread-safe: workers share one instance.
@@ -48,7 +48,7 @@ public final class IndexingJobRunner implements JobRunner {
 
   private static final Logger log = LoggerFactory.getLogger(IndexingJobRunner.class);
 
-  /** What an attempt ended with. */
+  /** The outcome of an attempt. */
   public enum Outcome {
     SUCCEEDED,
     SKIPPED,
@@ -82,7 +82,10 @@ public final class IndexingJobRunner implements JobRunner {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Runs the attempt and records its outcome; never throws for a failure of the job itself. */
+  /**
+   * Runs the attempt and records its outcome. A failure of the job is recorded, not thrown, but a
+   * failure of the job store while recording it is thrown.
+   */
   @Override
   public Outcome run(JobAttempt attempt) {
     Job job = attempt.job();

@@ -8,6 +8,6 @@ package io.sociindexer.worker;
 @FunctionalInterface
 public interface JobRunner {
 
-  /** Runs the attempt; a failure of the job is recorded, not thrown. */
+  /** Runs the attempt. A failure of the job is recorded in the store, not thrown. */
   IndexingJobRunner.Outcome run(JobAttempt attempt);
 }

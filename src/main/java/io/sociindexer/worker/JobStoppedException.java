@@ -9,7 +9,7 @@ import java.io.IOException;
  */
 public final class JobStoppedException extends IOException {
 
-  /** Why an attempt was stopped. */
+  /** The cause of a stop. */
   public enum Reason {
     /** The attempt ran longer than the job timeout; the job is retried like a network failure. */
     TIMEOUT,

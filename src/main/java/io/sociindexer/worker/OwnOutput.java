@@ -8,8 +8,8 @@ import io.sociindexer.oci.MediaType;
 
 /**
  * Recognises SOCI artifacts by content, so that the pushes of this service (or of the soci CLI)
- * never get indexed again: a SOCI index manifest, an image manifest that already names its SOCI
- * index, and an image index that holds a SOCI v2 index descriptor.
+ * are not indexed again: a SOCI index manifest, an image manifest that already names its SOCI
+ * index, and an image index that contains a SOCI v2 index descriptor.
  */
 final class OwnOutput {
 

@@ -216,23 +216,40 @@ public final class WorkerPool implements SmartLifecycle {
     return threads.stream().noneMatch(Thread::isAlive);
   }
 
+  /**
+   * Claims and runs jobs until the pool stops. While the job store keeps failing, only the first
+   * failure is logged at ERROR and the others at DEBUG, so that an outage does not flood the log.
+   */
   private void work() {
+    int failures = 0;
     while (claiming) {
+      Optional<JobAttempt> attempt;
       try {
-        Optional<JobAttempt> attempt = claim();
-        if (attempt.isPresent()) {
-          runClaimed(attempt.get());
-        } else {
-          idle();
-        }
+        attempt = claim();
       } catch (RuntimeException e) {
-        log.error(
-            "worker cannot claim a job node.id={}; trying again in {}",
-            nodeId,
-            settings.pollInterval(),
-            e);
+        logClaimFailure(++failures, e);
+        idle();
+        continue;
+      }
+
+      if (failures > 0) {
+        log.info("worker claims jobs again node.id={} failed.claims={}", nodeId, failures);
+        failures = 0;
+      }
+      if (attempt.isPresent()) {
+        runClaimed(attempt.get());
+      } else {
         idle();
       }
+    }
+  }
+
+  private void logClaimFailure(int failures, RuntimeException e) {
+    String message = "worker cannot claim a job node.id={} failed.claims={}; trying again in {}";
+    if (failures == 1) {
+      log.error(message, nodeId, failures, settings.pollInterval(), e);
+    } else {
+      log.debug(message, nodeId, failures, settings.pollInterval(), e);
     }
   }
 
