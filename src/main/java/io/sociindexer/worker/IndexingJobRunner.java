@@ -129,6 +129,8 @@ public final class IndexingJobRunner implements JobRunner {
     }
 
     attempt.checkContinue();
+    // NOTE: the indexer checks the listener between manifests and while it reads layers, but not
+    // while it pushes the SOCI artifacts, so a timeout or stop during the push takes effect after it.
     ProgressRecorder progress = new ProgressRecorder(store, nodeId, attempt);
     IndexResult result = indexer.index(images, target.tag(), target.digest(), progress);
     JobState state =
