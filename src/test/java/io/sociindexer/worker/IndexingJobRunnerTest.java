@@ -288,7 +288,7 @@ class IndexingJobRunnerTest {
   }
 
   @Test
-  void corruptLayerFailsAtOnce() throws Exception {
+  void blobBadRequestFailsAtOnce() throws Exception {
     TestImages.Pushed image = TestImages.push(registry, "app", "1.0", "corrupt");
     UUID id = enqueue("app", "1.0", image.manifest());
     registry.failNext("GET", "/v2/app/blobs/" + image.layer(), 1,
@@ -299,6 +299,22 @@ class IndexingJobRunnerTest {
     assertThat(outcome).isEqualTo(Outcome.FAILED);
     assertThat(store.get(id).error().status()).isEqualTo(400);
     assertThat(store.get(id).error().operation()).isEqualTo("fetch blob");
+  }
+
+  @Test
+  void corruptLayerFailsAtOnce() throws Exception {
+    byte[] gzip = TestImages.gzip(TestImages.tar("corrupt"));
+    byte[] truncated = java.util.Arrays.copyOf(gzip, gzip.length / 2);
+    TestImages.push(registry, "app", "corrupt", truncated, Digest.sha256(truncated));
+    UUID id = enqueue("app", "corrupt", null);
+
+    Outcome outcome = runner(INDEX_ALL).run(claim());
+
+    JobError error = store.get(id).error();
+    assertThat(outcome).isEqualTo(Outcome.FAILED);
+    assertThat(error.operation()).isEqualTo("index layer");
+    assertThat(error.retryable()).isFalse();
+    assertThat(error.message()).contains(Digest.sha256(truncated).toString());
   }
 
   @Test

@@ -22,11 +22,16 @@ final class TestImages {
   static Pushed push(FakeRegistry registry, String repository, String tag, String seed)
       throws IOException {
     byte[] tar = tar(seed);
-    byte[] layer = gzip(tar);
+    return push(registry, repository, tag, gzip(tar), Digest.sha256(tar));
+  }
+
+  /** Pushes a linux/amd64 image whose one gzip layer has exactly the bytes {@code layer}. */
+  static Pushed push(
+      FakeRegistry registry, String repository, String tag, byte[] layer, Digest diffId) {
     Digest layerDigest = registry.putBlob(layer);
 
     String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[\"" + Digest.sha256(tar) + "\"]}}";
+        + "\"diff_ids\":[\"" + diffId + "\"]}}";
     byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
     Digest configDigest = registry.putBlob(configBytes);
 
@@ -40,7 +45,7 @@ final class TestImages {
     return new Pushed(manifestDigest, layerDigest);
   }
 
-  private static byte[] tar(String seed) throws IOException {
+  static byte[] tar(String seed) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
       SplittableRandom random = new SplittableRandom(seed.hashCode());
@@ -58,7 +63,7 @@ final class TestImages {
     return out.toByteArray();
   }
 
-  private static byte[] gzip(byte[] data) throws IOException {
+  static byte[] gzip(byte[] data) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
       gzip.write(data);
