@@ -50,6 +50,12 @@ public class SociIndexerProperties {
   /** Index pushes made by digest without a tag; their output is tagged sha256-<hex><suffix>. */
   private boolean indexUntaggedPushes;
 
+  /**
+   * Lease owner name of this replica in the job store; unset means the host name plus a random
+   * suffix. Replicas that share one job store need different node ids.
+   */
+  private String nodeId;
+
   @Valid @NotNull private Workers workers = new Workers();
 
   @Valid @NotNull private Retry retry = new Retry();
@@ -266,6 +272,14 @@ public class SociIndexerProperties {
 
   public void setIndexUntaggedPushes(boolean indexUntaggedPushes) {
     this.indexUntaggedPushes = indexUntaggedPushes;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public void setNodeId(String nodeId) {
+    this.nodeId = nodeId;
   }
 
   public Workers getWorkers() {

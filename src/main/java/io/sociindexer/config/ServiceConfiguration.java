@@ -1,0 +1,116 @@
+package io.sociindexer.config;
+
+import io.sociindexer.SociIndexerApplication;
+import io.sociindexer.indexer.ImageIndexer;
+import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.job.JobStore;
+import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.auth.DockerConfigCredentialProvider;
+import io.sociindexer.worker.IndexingJobRunner;
+import io.sociindexer.worker.RetryPolicy;
+import io.sociindexer.worker.WorkerPool;
+import io.sociindexer.worker.WorkersHealthIndicator;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the service: the registry client, indexing options, this replica's node id, and the
+ * worker pool over the {@link JobStore} bean. The command line does not load this class, so
+ * {@code index ...} runs without Spring.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ServiceConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);
+
+  @Bean
+  public Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  public NodeId nodeId(SociIndexerProperties properties) {
+    NodeId nodeId = NodeId.resolve(properties.getNodeId());
+    log.info("node id of this replica node.id={}", nodeId);
+    return nodeId;
+  }
+
+  /**
+   * Creates the registry client. Credentials come from {@code soci-indexer.docker-config} when
+   * set, else from {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}.
+   */
+  @Bean
+  public RegistryClient registryClient(SociIndexerProperties properties) {
+    DockerConfigCredentialProvider credentials =
+        properties.getDockerConfig() != null
+            ? DockerConfigCredentialProvider.fromFile(properties.getDockerConfig())
+            : DockerConfigCredentialProvider.fromEnvironment();
+    return RegistryClient.builder()
+        .credentials(credentials)
+        .plainHttpRegistries(Set.copyOf(properties.getPlainHttpRegistries()))
+        .userAgent(userAgent())
+        .build();
+  }
+
+  @Bean
+  public IndexOptions indexOptions(SociIndexerProperties properties) {
+    return properties.toIndexOptions();
+  }
+
+  @Bean
+  public ImageIndexer imageIndexer(IndexOptions indexOptions) {
+    return new ImageIndexer(indexOptions);
+  }
+
+  @Bean
+  public RetryPolicy retryPolicy(SociIndexerProperties properties) {
+    return RetryPolicy.from(properties.getRetry(), ThreadLocalRandom.current());
+  }
+
+  @Bean
+  public IndexingJobRunner indexingJobRunner(
+      JobStore jobStore,
+      RegistryClient registryClient,
+      ImageIndexer imageIndexer,
+      RetryPolicy retryPolicy,
+      NodeId nodeId,
+      Clock clock) {
+    return new IndexingJobRunner(
+        jobStore, registryClient, imageIndexer, retryPolicy, nodeId.value(), clock);
+  }
+
+  @Bean
+  public WorkerPool workerPool(
+      JobStore jobStore,
+      IndexingJobRunner indexingJobRunner,
+      SociIndexerProperties properties,
+      NodeId nodeId,
+      Clock clock) {
+    SociIndexerProperties.Workers workers = properties.getWorkers();
+    WorkerPool.Settings settings = new WorkerPool.Settings(
+        workers.getCount(),
+        workers.getPerRegistry(),
+        workers.getJobTimeout(),
+        workers.getLease(),
+        workers.getPollInterval(),
+        workers.getShutdownGracePeriod());
+    return new WorkerPool(jobStore, indexingJobRunner, settings, nodeId.value(), clock);
+  }
+
+  /** Registers the health contributor {@code workers}, named after this method. */
+  @Bean
+  public WorkersHealthIndicator workersHealthIndicator(WorkerPool workerPool) {
+    return new WorkersHealthIndicator(workerPool);
+  }
+
+  /** Returns {@code soci-indexer/<version>}, with {@code dev} when the jar has no version. */
+  static String userAgent() {
+    String version = SociIndexerApplication.class.getPackage().getImplementationVersion();
+    return "soci-indexer/" + (version != null ? version : "dev");
+  }
+}

@@ -1,0 +1,291 @@
+package io.sociindexer.worker;
+
+import io.sociindexer.indexer.ImageIndexer;
+import io.sociindexer.indexer.ImageStore.StoredManifest;
+import io.sociindexer.indexer.IndexResult;
+import io.sociindexer.indexer.RegistryImageStore;
+import io.sociindexer.job.ImageTarget;
+import io.sociindexer.job.Job;
+import io.sociindexer.job.JobError;
+import io.sociindexer.job.JobResult;
+import io.sociindexer.job.JobState;
+import io.sociindexer.job.JobStore;
+import io.sociindexer.oci.Descriptor;
+import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.Reference;
+import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.RegistryException;
+import io.sociindexer.worker.JobStoppedException.Reason;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one attempt of a claimed job and records its outcome in the job store:
+ *
+ * <ol>
+ *   <li>fetches the manifest (by digest when the job has one, else by tag, and records the
+ *       resolved digest) and skips SOCI artifacts, see {@link OwnOutput};
+ *   <li>skips an image whose earlier output tag still points at the recorded image index,
+ *       without reading any layer;
+ *   <li>otherwise indexes the image with {@link ImageIndexer}, writing progress as it goes.
+ * </ol>
+ *
+ * <p>A failure is classified by the {@link RetryPolicy}: the job is queued again after a backoff
+ * or fails for good. An attempt that lost its lease writes nothing, because another replica may
+ * run the job now. An attempt stopped for shutdown writes nothing either, and the pool puts the
+ * job back in the queue.
+ *
+ * <p>Thread-safe: workers share one instance.
+ */
+public final class IndexingJobRunner implements JobRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(IndexingJobRunner.class);
+
+  /** The outcome of an attempt. */
+  public enum Outcome {
+    SUCCEEDED,
+    SKIPPED,
+    RETRY_SCHEDULED,
+    FAILED,
+    /** Stopped for shutdown; nothing was written and the job is still running in the store. */
+    STOPPED,
+    /** The lease was lost; nothing was written. */
+    LEASE_LOST
+  }
+
+  private final JobStore store;
+  private final RegistryClient client;
+  private final ImageIndexer indexer;
+  private final RetryPolicy retryPolicy;
+  private final String nodeId;
+  private final Clock clock;
+
+  public IndexingJobRunner(
+      JobStore store,
+      RegistryClient client,
+      ImageIndexer indexer,
+      RetryPolicy retryPolicy,
+      String nodeId,
+      Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.client = Objects.requireNonNull(client, "client");
+    this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Runs the attempt and records its outcome. A failure of the job is recorded, not thrown, but a
+   * failure of the job store while recording it is thrown.
+   */
+  @Override
+  public Outcome run(JobAttempt attempt) {
+    Job job = attempt.job();
+    long started = System.nanoTime();
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("job.id", job.id().toString())) {
+      log.info(
+          "starting job job.id={} registry={} repository={} tag={} manifest.digest={} attempt={}",
+          job.id(),
+          job.image().registry(),
+          job.image().repository(),
+          job.image().tag(),
+          job.image().digest(),
+          job.attempts());
+      try {
+        return runAttempt(attempt, started);
+      } catch (Exception e) {
+        return recordFailure(attempt, e, started);
+      }
+    }
+  }
+
+  private Outcome runAttempt(JobAttempt attempt, long started) throws IOException {
+    Job job = attempt.job();
+    ImageTarget target = job.image();
+    RegistryImageStore images = new RegistryImageStore(client, target.toReference());
+
+    attempt.checkContinue();
+    StoredManifest root = images.fetchManifest(identifier(target));
+    if (target.digest() == null) {
+      store.updateDigest(job.id(), nodeId, root.digest());
+      target = target.withDigest(root.digest());
+    }
+
+    String ownOutput = OwnOutput.skipReason(root);
+    if (ownOutput != null) {
+      return complete(attempt, JobState.SKIPPED, JobResult.message(ownOutput), started);
+    }
+    Optional<JobResult> earlier = earlierOutput(target);
+    if (earlier.isPresent()) {
+      return complete(attempt, JobState.SKIPPED, earlier.get(), started);
+    }
+
+    attempt.checkContinue();
+    // NOTE: the indexer checks the listener between manifests and while it reads layers, but not
+    // while it pushes the SOCI artifacts, so a timeout or stop during the push takes effect after it.
+    ProgressRecorder progress = new ProgressRecorder(store, nodeId, attempt);
+    IndexResult result = indexer.index(images, target.tag(), target.digest(), progress);
+    JobState state =
+        result.status() == IndexResult.Status.INDEXED ? JobState.SUCCEEDED : JobState.SKIPPED;
+    return complete(attempt, state, JobResults.of(result), started);
+  }
+
+  private static String identifier(ImageTarget target) {
+    return target.digest() != null ? target.digest().toString() : target.tag();
+  }
+
+  /**
+   * Returns a skip result when a succeeded job indexed the same digest and its output tag still
+   * points at the image index it recorded. A moved or deleted output tag means the image is
+   * indexed again.
+   */
+  private Optional<JobResult> earlierOutput(ImageTarget target) throws RegistryException {
+    Optional<Job> earlier =
+        store.findSucceeded(target.registry(), target.repository(), target.digest());
+    if (earlier.isEmpty() || earlier.get().result() == null) {
+      return Optional.empty();
+    }
+    JobResult result = earlier.get().result();
+    if (result.outputTag() == null || result.imageIndexDigest() == null) {
+      return Optional.empty();
+    }
+
+    Reference outputTag =
+        new Reference(target.registry(), target.repository(), result.outputTag(), null);
+    Optional<Digest> current = client.headManifest(outputTag).map(Descriptor::digest);
+    if (current.isEmpty() || !current.get().toString().equals(result.imageIndexDigest())) {
+      log.info(
+          "output of an earlier job is gone, indexing again job.id={} tag={} manifest.digest={}",
+          earlier.get().id(),
+          result.outputTag(),
+          current.orElse(null));
+      return Optional.empty();
+    }
+    return Optional.of(new JobResult(
+        result.imageIndexDigest(),
+        result.outputTag(),
+        result.sociIndexDigests(),
+        result.layers(),
+        "already indexed as " + result.outputTag()));
+  }
+
+  private Outcome complete(JobAttempt attempt, JobState state, JobResult result, long started) {
+    Job job = attempt.job();
+    if (attempt.stopReason() == Reason.LEASE_LOST) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+    if (!store.complete(job.id(), nodeId, state, result)) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+
+    log.info(
+        "job {} job.id={} registry={} repository={} attempt={} duration.ms={} message={}",
+        state.wireName(),
+        job.id(),
+        job.image().registry(),
+        job.image().repository(),
+        job.attempts(),
+        millisSince(started),
+        result.message());
+    return state == JobState.SUCCEEDED ? Outcome.SUCCEEDED : Outcome.SKIPPED;
+  }
+
+  private Outcome recordFailure(JobAttempt attempt, Exception failure, long started) {
+    Job job = attempt.job();
+    Reason stopped = attempt.stopReason();
+    if (stopped == Reason.LEASE_LOST) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+    if (stopped == Reason.SHUTDOWN && isStop(failure)) {
+      log.info("job stopped for shutdown job.id={} attempt={}", job.id(), job.attempts());
+      return Outcome.STOPPED;
+    }
+
+    RetryPolicy.Failure classified = retryPolicy.classify(failure);
+    Optional<Duration> delay = retryPolicy.nextDelay(classified, job.attempts());
+    Instant retryAt = delay.map(clock.instant()::plus).orElse(null);
+    if (!store.fail(job.id(), nodeId, classified.error(), retryAt)) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+
+    if (delay.isPresent()) {
+      logRetry(job, classified.error(), delay.get(), started);
+      return Outcome.RETRY_SCHEDULED;
+    }
+    logFinalFailure(job, classified.error(), failure, started);
+    return Outcome.FAILED;
+  }
+
+  private static boolean isStop(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof JobStoppedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void logRetry(Job job, JobError error, Duration delay, long started) {
+    log.warn(
+        "job attempt failed, retrying job.id={} registry={} repository={} manifest.digest={}"
+            + " attempt={} max.attempts={} retry.in.ms={} duration.ms={} operation={} status={}"
+            + " error={}",
+        job.id(),
+        job.image().registry(),
+        job.image().repository(),
+        job.image().digest(),
+        job.attempts(),
+        retryPolicy.maxAttempts(),
+        delay.toMillis(),
+        millisSince(started),
+        error.operation(),
+        error.status(),
+        error.message());
+  }
+
+  /** Logs the final failure, with the stack trace only for failures outside registry calls. */
+  private void logFinalFailure(Job job, JobError error, Exception failure, long started) {
+    Object[] arguments = {
+      job.id(),
+      job.image().registry(),
+      job.image().repository(),
+      job.image().digest(),
+      job.attempts(),
+      millisSince(started),
+      error.operation(),
+      error.status(),
+      error.registryCode(),
+      error.message(),
+      error.registry() == null && !isStop(failure) ? failure : null
+    };
+    log.error(
+        "job failed job.id={} registry={} repository={} manifest.digest={} attempt={}"
+            + " duration.ms={} operation={} status={} registry.code={} error={}",
+        arguments);
+  }
+
+  private void logLeaseLost(Job job) {
+    log.warn(
+        "job lost its lease, result not written job.id={} registry={} repository={} attempt={}",
+        job.id(),
+        job.image().registry(),
+        job.image().repository(),
+        job.attempts());
+  }
+
+  private static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+}
