@@ -4,6 +4,7 @@ import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.ImageStore.StoredManifest;
 import io.sociindexer.indexer.IndexResult;
 import io.sociindexer.indexer.RegistryImageStore;
+import io.sociindexer.job.DuplicateJobException;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.Job;
 import io.sociindexer.job.JobError;
@@ -115,7 +116,13 @@ public final class IndexingJobRunner implements JobRunner {
     attempt.checkContinue();
     StoredManifest root = images.fetchManifest(identifier(target));
     if (target.digest() == null) {
-      store.updateDigest(job.id(), nodeId, root.digest());
+      try {
+        store.updateDigest(job.id(), nodeId, root.digest());
+      } catch (DuplicateJobException e) {
+        // The tag resolved to a digest another job already works on, so this one adds nothing.
+        String message = "duplicate of job " + e.activeJobId() + ", which indexes the same digest";
+        return complete(attempt, JobState.SKIPPED, JobResult.message(message), started);
+      }
       target = target.withDigest(root.digest());
     }
 
