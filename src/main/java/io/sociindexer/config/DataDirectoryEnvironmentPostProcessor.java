@@ -1,16 +1,16 @@
 package io.sociindexer.config;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Publishes {@code soci-indexer.data-dir} as an absolute path under
  * {@code soci-indexer.data-dir-absolute}, which the embedded H2 URL uses, because H2 rejects file
- * paths that are implicitly relative to the working directory.
+ * paths that are implicitly relative to the working directory. The value is computed when it is
+ * read, so property sources added later, such as test properties, are taken into account.
  */
 public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -18,10 +18,22 @@ public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostPro
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    String configured = environment.getProperty("soci-indexer.data-dir", "data");
-    String absolute = Path.of(configured).toAbsolutePath().normalize().toString();
-    environment
-        .getPropertySources()
-        .addLast(new MapPropertySource("sociIndexerDataDirectory", Map.of(ABSOLUTE_PROPERTY, absolute)));
+    environment.getPropertySources().addLast(new AbsoluteDataDirectory(environment));
+  }
+
+  private static final class AbsoluteDataDirectory extends PropertySource<ConfigurableEnvironment> {
+
+    AbsoluteDataDirectory(ConfigurableEnvironment environment) {
+      super("sociIndexerDataDirectory", environment);
+    }
+
+    @Override
+    public Object getProperty(String name) {
+      if (!ABSOLUTE_PROPERTY.equals(name)) {
+        return null;
+      }
+      String configured = getSource().getProperty("soci-indexer.data-dir", "data");
+      return Path.of(configured).toAbsolutePath().normalize().toString();
+    }
   }
 }
