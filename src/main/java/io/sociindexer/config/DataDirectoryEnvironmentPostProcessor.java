@@ -21,10 +21,17 @@ public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostPro
     environment.getPropertySources().addLast(new AbsoluteDataDirectory(environment));
   }
 
-  private static final class AbsoluteDataDirectory extends PropertySource<ConfigurableEnvironment> {
+  /**
+   * The computed property. Its source object is not the environment itself, because Spring Boot
+   * walks into property sources whose source is an environment, which would loop forever here.
+   */
+  private static final class AbsoluteDataDirectory extends PropertySource<Object> {
+
+    private final ConfigurableEnvironment environment;
 
     AbsoluteDataDirectory(ConfigurableEnvironment environment) {
-      super("sociIndexerDataDirectory", environment);
+      super("sociIndexerDataDirectory", new Object());
+      this.environment = environment;
     }
 
     @Override
@@ -32,7 +39,7 @@ public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostPro
       if (!ABSOLUTE_PROPERTY.equals(name)) {
         return null;
       }
-      String configured = getSource().getProperty("soci-indexer.data-dir", "data");
+      String configured = environment.getProperty("soci-indexer.data-dir", "data");
       return Path.of(configured).toAbsolutePath().normalize().toString();
     }
   }
