@@ -18,12 +18,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 
 /**
- * Renders every error of the job API and the webhook endpoints as an RFC 9457 problem detail
- * ({@code application/problem+json}): the errors the controllers raise, Spring MVC's own (bad
- * JSON, wrong content type, unsupported method) and unexpected failures, which become a 500
- * without internal detail and are logged once with the exception.
+ * Renders the errors of every controller as RFC 9457 problem details
+ * ({@code application/problem+json}): the errors the job API and the webhook endpoints raise,
+ * Spring MVC's own (malformed JSON, wrong content type, unknown path, unsupported method) and
+ * unexpected failures, which become a 500 without internal detail and are logged once with the
+ * exception. It applies to all controllers because errors found before a controller is chosen,
+ * such as a 415, have no controller to scope by.
  */
-@RestControllerAdvice(basePackages = {"io.sociindexer.api", "io.sociindexer.webhook"})
+@RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -58,7 +60,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   /** Turns a failure no handler expected, such as an unreachable job database, into a 500. */
   @ExceptionHandler(Exception.class)
   public ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, WebRequest request) {
-    log.error("request failed path={}", request.getDescription(false), ex);
+    log.error("request failed request={}", request.getDescription(false), ex);
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.INTERNAL_SERVER_ERROR,

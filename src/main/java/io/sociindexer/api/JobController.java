@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and never contacts a registry.
  */
 @RestController
-@RequestMapping(path = "/api/v1/jobs", produces = "application/json")
+@RequestMapping("/api/v1/jobs")
 public class JobController {
 
   /** The {@code source} of the jobs this API creates. */
