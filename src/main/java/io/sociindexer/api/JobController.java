@@ -86,7 +86,7 @@ public class JobController {
       @RequestParam(required = false) String image,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
-    JobState wanted = parseState(state);
+    JobState requestedState = parseState(state);
     if (page < 0) {
       throw Problems.badRequest("invalid page " + page + ": expected 0 or more");
     }
@@ -96,7 +96,7 @@ public class JobController {
     }
 
     String imageFilter = image == null || image.isBlank() ? null : image;
-    JobStore.Page found = jobStore.list(wanted, imageFilter, page, size);
+    JobStore.Page found = jobStore.list(requestedState, imageFilter, page, size);
     return new JobPageView(
         found.jobs().stream().map(JobView::of).toList(), page, size, found.total());
   }
@@ -166,7 +166,7 @@ public class JobController {
     return jobStore.find(id).orElseThrow(() -> Problems.notFound("job " + id + " not found"));
   }
 
-  /** Returns the state after a refused change, which may differ from before it. */
+  /** Returns the state after a rejected change, which may differ from the state before it. */
   private String currentState(UUID id, Job before) {
     return jobStore.find(id).orElse(before).state().wireName();
   }

@@ -46,7 +46,7 @@ public record JobView(
   public record Progress(int layersDone, int layersTotal, long bytesDone, long bytesTotal) {}
 
   /**
-   * What a finished job produced.
+   * The outcome of a finished job.
    *
    * @param imageIndexDigest digest of the SOCI-enabled image index, absent when nothing was pushed
    * @param outputTag the tag that points at it, absent when nothing was pushed
@@ -70,7 +70,7 @@ public record JobView(
       String platform, String layerDigest, long size, String ztocDigest, String skipReason) {}
 
   /**
-   * Why the last attempt failed.
+   * The failure of the last attempt.
    *
    * @param status HTTP status of the failed registry call, 0 when there was no response
    * @param registryCode the registry's error code, such as {@code MANIFEST_UNKNOWN}

@@ -31,9 +31,13 @@ public class InMemoryJobStore implements JobStore {
 
   private final Map<UUID, Job> jobs = new LinkedHashMap<>();
   private Instant clock = Instant.parse("2026-01-01T00:00:00Z");
+  private RuntimeException enqueueFailure;
 
   @Override
   public synchronized Enqueued enqueue(ImageTarget image, String source) {
+    if (enqueueFailure != null) {
+      throw enqueueFailure;
+    }
     if (image.digest() != null) {
       Optional<Job> active =
           jobs.values().stream()
@@ -121,8 +125,15 @@ public class InMemoryJobStore implements JobStore {
     return new ArrayList<>(jobs.values());
   }
 
+  /** Removes every job and any failure set with {@link #failEnqueue}. */
   public synchronized void clear() {
     jobs.clear();
+    enqueueFailure = null;
+  }
+
+  /** Makes every later {@link #enqueue} throw {@code failure}, as an unreachable database would. */
+  public synchronized void failEnqueue(RuntimeException failure) {
+    enqueueFailure = failure;
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +72,7 @@ class DistributionWebhookControllerTest {
   }
 
   Map<String, String> ignoredReasons(JsonNode summary) {
-    java.util.LinkedHashMap<String, String> reasons = new java.util.LinkedHashMap<>();
+    Map<String, String> reasons = new LinkedHashMap<>();
     for (JsonNode ignored : summary.get("ignored")) {
       reasons.put(ignored.get("event").asString(), ignored.get("reason").asString());
     }
@@ -216,6 +217,22 @@ class DistributionWebhookControllerTest {
 
     assertProblem(http.postChunked(PATH, EVENTS_V2, padded), 413, "more than 1048576 bytes");
     assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void storeFailureReturns500() {
+    store.failEnqueue(new IllegalStateException("database at jdbc:postgresql://db/jobs is down"));
+
+    HttpResponse<String> response =
+        http.post(PATH, EVENTS_V2, envelope(manifestPush("e1", "app", "1.0", INDEX.toString())));
+
+    assertProblem(response, 500, "the service log has the cause");
+    assertThat(response.body()).doesNotContain("jdbc:postgresql");
+  }
+
+  @Test
+  void unknownPathReturnsProblem() {
+    assertProblem(http.get("/webhooks/unknown"), 404, "");
   }
 
   void assertProblem(HttpResponse<String> response, int status, String detailPart) {
