@@ -4,6 +4,9 @@ import io.sociindexer.config.SociIndexerProperties;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.JobStore;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +71,20 @@ public class DistributionWebhookController {
       summary = "Receive a CNCF Distribution notification",
       description =
           "Stores a job for each pushed image manifest or index and replies with what was"
-              + " accepted, deduplicated and ignored.")
+              + " accepted, deduplicated and ignored.",
+      requestBody =
+          @RequestBody(
+              content = {
+                @Content(
+                    mediaType = "application/vnd.docker.distribution.events.v2+json",
+                    schema = @Schema(implementation = DistributionEnvelope.class)),
+                @Content(
+                    mediaType = "application/vnd.docker.distribution.events.v1+json",
+                    schema = @Schema(implementation = DistributionEnvelope.class)),
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = DistributionEnvelope.class))
+              }))
   @PostMapping("/webhooks/distribution")
   public ResponseEntity<WebhookSummary> receive(HttpServletRequest request) throws IOException {
     checkContentType(request.getContentType());

@@ -339,5 +339,8 @@ class JobControllerTest {
     assertThat(paths.get("/api/v1/jobs").get("post").get("summary").asString())
         .isEqualTo("Create a job for an image");
     assertThat(paths.get("/api/v1/jobs/{id}").has("delete")).isTrue();
+    assertThat(
+            fieldNames(paths.get("/webhooks/distribution").get("post").get("requestBody").get("content")))
+        .contains("application/vnd.docker.distribution.events.v2+json");
   }
 }
