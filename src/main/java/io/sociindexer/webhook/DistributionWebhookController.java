@@ -111,7 +111,7 @@ public class DistributionWebhookController {
     return ResponseEntity.accepted().body(new WebhookSummary(accepted, duplicates, mapping.ignored()));
   }
 
-  /** Stores a job for {@code target}; returns false when an active job already covers it. */
+  /** Stores a job for {@code target} and returns false when an active job already covers it. */
   private boolean enqueue(ImageTarget target) {
     JobStore.Enqueued enqueued = jobStore.enqueue(target, SOURCE);
     if (!enqueued.created()) {
