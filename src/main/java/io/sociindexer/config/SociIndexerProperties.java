@@ -60,6 +60,8 @@ public class SociIndexerProperties {
 
   @Valid @NotNull private Retry retry = new Retry();
 
+  @Valid @NotNull private Webhook webhook = new Webhook();
+
   /** Worker settings. */
   public static class Workers {
 
@@ -168,6 +170,29 @@ public class SociIndexerProperties {
 
     public void setMaxBackoff(Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
+    }
+  }
+
+  /** Webhook intake settings. */
+  public static class Webhook {
+
+    /**
+     * Largest request body a webhook endpoint reads; a larger one is rejected with 413. One
+     * Distribution envelope holds a few events of about 1 KiB each, so 1 MiB leaves ample room.
+     */
+    @NotNull private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+    @AssertTrue(message = "webhook.max-body-size must be greater than zero")
+    boolean isMaxBodySizePositive() {
+      return maxBodySize != null && maxBodySize.toBytes() > 0;
+    }
+
+    public DataSize getMaxBodySize() {
+      return maxBodySize;
+    }
+
+    public void setMaxBodySize(DataSize maxBodySize) {
+      this.maxBodySize = maxBodySize;
     }
   }
 
@@ -296,5 +321,13 @@ public class SociIndexerProperties {
 
   public void setRetry(Retry retry) {
     this.retry = retry;
+  }
+
+  public Webhook getWebhook() {
+    return webhook;
+  }
+
+  public void setWebhook(Webhook webhook) {
+    this.webhook = webhook;
   }
 }
