@@ -3,6 +3,7 @@ package io.sociindexer.api;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.Job;
 import io.sociindexer.job.JobState;
+import io.sociindexer.job.JobEnqueuedEvent;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.oci.Reference;
 import io.swagger.v3.oas.annotations.Operation;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -39,9 +41,11 @@ public class JobController {
   private static final Logger log = LoggerFactory.getLogger(JobController.class);
 
   private final JobStore jobStore;
+  private final ApplicationEventPublisher events;
 
-  public JobController(JobStore jobStore) {
+  public JobController(JobStore jobStore, ApplicationEventPublisher events) {
     this.jobStore = jobStore;
+    this.events = events;
   }
 
   @Operation(
@@ -55,6 +59,7 @@ public class JobController {
     JobStore.Enqueued enqueued = jobStore.enqueue(target, SOURCE);
     Job job = enqueued.job();
     if (enqueued.created()) {
+      events.publishEvent(new JobEnqueuedEvent(job));
       log.info(
           "job accepted job.id={} source={} registry={} repository={} tag={} manifest.digest={}",
           job.id(),

@@ -2,6 +2,7 @@ package io.sociindexer.webhook;
 
 import io.sociindexer.config.SociIndexerProperties;
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.job.JobEnqueuedEvent;
 import io.sociindexer.job.JobStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -53,13 +55,18 @@ public class DistributionWebhookController {
   private static final Logger log = LoggerFactory.getLogger(DistributionWebhookController.class);
 
   private final JobStore jobStore;
+  private final ApplicationEventPublisher events;
   private final JsonMapper jsonMapper;
   private final DistributionEventMapper eventMapper;
   private final long maxBodySize;
 
   public DistributionWebhookController(
-      JobStore jobStore, JsonMapper jsonMapper, SociIndexerProperties properties) {
+      JobStore jobStore,
+      JsonMapper jsonMapper,
+      SociIndexerProperties properties,
+      ApplicationEventPublisher events) {
     this.jobStore = jobStore;
+    this.events = events;
     this.jsonMapper = jsonMapper;
     this.eventMapper =
         new DistributionEventMapper(
@@ -123,6 +130,7 @@ public class DistributionWebhookController {
           target.digest());
       return false;
     }
+    events.publishEvent(new JobEnqueuedEvent(enqueued.job()));
 
     log.info(
         "job accepted job.id={} source={} registry={} repository={} tag={} manifest.digest={}",

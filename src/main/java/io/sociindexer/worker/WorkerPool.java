@@ -1,6 +1,7 @@
 package io.sociindexer.worker;
 
 import io.sociindexer.job.Job;
+import io.sociindexer.job.JobEnqueuedEvent;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.worker.JobStoppedException.Reason;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 
 /**
  * The indexing workers of this replica: {@code count} threads that claim due jobs from the
@@ -111,6 +113,12 @@ public final class WorkerPool implements SmartLifecycle {
   /** Returns the jobs this replica runs now. */
   public List<Job> runningJobs() {
     return running.values().stream().map(JobAttempt::job).toList();
+  }
+
+  /** Wakes an idle worker when a job was stored on this replica. */
+  @EventListener
+  public void onJobEnqueued(JobEnqueuedEvent event) {
+    wakeUp();
   }
 
   /** Wakes one idle worker so that a job enqueued on this replica starts without polling delay. */
