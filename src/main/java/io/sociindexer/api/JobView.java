@@ -14,14 +14,15 @@ import java.util.UUID;
 /**
  * A job as the API shows it. Fields without a value are left out: {@code runAfter} appears only
  * while a failed attempt waits for its retry, {@code progress} only while the job runs,
- * {@code result} once it succeeded or was skipped, and {@code error} after a failed attempt. Lease
- * internals are not shown, and no field carries credentials.
+ * {@code result} once it succeeded or was skipped, and {@code error} after a failed attempt. No
+ * field carries credentials.
  *
  * @param image the image as {@code registry/repository[:tag][@digest]}
  * @param manifestDigest the digest of the pushed manifest or index, once known
  * @param state the lowercase state, such as {@code queued}
  * @param source who asked for the job: {@code distribution} or {@code api}
  * @param attempts attempts started so far
+ * @param node the replica that runs the job, shown only while it runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -34,6 +35,7 @@ public record JobView(
     String state,
     String source,
     int attempts,
+    String node,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
@@ -99,6 +101,7 @@ public record JobView(
         job.state().wireName(),
         job.source(),
         job.attempts(),
+        job.state() == JobState.RUNNING ? job.leaseOwner() : null,
         job.createdAt(),
         job.startedAt(),
         job.finishedAt(),

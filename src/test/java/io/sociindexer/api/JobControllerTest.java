@@ -267,7 +267,8 @@ class JobControllerTest {
     assertThat(fieldNames(view))
         .containsExactlyInAnyOrder(
             "id", "image", "registry", "repository", "tag", "manifestDigest", "state", "source",
-            "attempts", "createdAt", "startedAt", "progress");
+            "attempts", "node", "createdAt", "startedAt", "progress");
+    assertThat(view.get("node").asString()).isEqualTo("replica-1");
     assertThat(fieldNames(view.get("progress")))
         .containsExactlyInAnyOrder("layersDone", "layersTotal", "bytesDone", "bytesTotal");
     assertThat(view.get("progress").get("bytesDone").asLong()).isEqualTo(1024);
