@@ -127,14 +127,19 @@ class ServiceIntegrationTest {
     while (Instant.now().isBefore(deadline)) {
       JsonNode page = JSON.readTree(service.get("/api/v1/jobs?size=200"));
       for (JsonNode job : page.get("jobs")) {
-        String image = job.get("image").asString();
         String state = job.get("state").asString();
-        if (image.contains("/" + repositoryAndTag) && !state.equals("queued") && !state.equals("running")) {
+        if (names(job, repositoryAndTag) && !state.equals("queued") && !state.equals("running")) {
           return job;
         }
       }
       Thread.sleep(250);
     }
     throw new AssertionError("no final job for " + repositoryAndTag + " within " + JOB_TIMEOUT + ":\n" + service.tail());
+  }
+
+  /** Returns true when the job's repository and tag are {@code repository:tag}. */
+  private static boolean names(JsonNode job, String repositoryAndTag) {
+    JsonNode tag = job.get("tag");
+    return tag != null && (job.get("repository").asString() + ":" + tag.asString()).equals(repositoryAndTag);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,33 +31,40 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** Starts the registry and waits until {@code /v2/} answers. */
   public static LocalRegistry start() throws IOException, InterruptedException {
-    return start(null);
+    return start(List.of());
   }
 
   /**
-   * Starts the registry with notifications sent to {@code notificationUrl} (no notifications when
-   * null), and waits until {@code /v2/} answers. Blob events are filtered out registry-side, as the
-   * README advises.
+   * Starts the registry with notifications sent to {@code notificationUrl} and waits until
+   * {@code /v2/} answers. Blob events are filtered out on the registry side.
    */
   public static LocalRegistry start(String notificationUrl) throws IOException, InterruptedException {
+    return start(List.of(notificationUrl));
+  }
+
+  /** Starts the registry with one notification endpoint per URL, each sent every event. */
+  public static LocalRegistry start(List<String> notificationUrls)
+      throws IOException, InterruptedException {
     Path root = Files.createTempDirectory("soci-indexer-registry");
     int port = freePort();
     Path config = root.resolve("config.yml");
-    String notifications =
-        notificationUrl == null
-            ? ""
-            : """
-            notifications:
-              endpoints:
-                - name: soci-indexer
-                  url: %s
-                  timeout: 3s
-                  threshold: 5
-                  backoff: 1s
-                  ignoredmediatypes:
-                    - application/octet-stream
-            """
-                .formatted(notificationUrl);
+    StringBuilder notifications = new StringBuilder();
+    if (!notificationUrls.isEmpty()) {
+      notifications.append("notifications:\n  endpoints:\n");
+    }
+    for (int i = 0; i < notificationUrls.size(); i++) {
+      notifications.append(
+          """
+            - name: soci-indexer-%d
+              url: %s
+              timeout: 3s
+              threshold: 5
+              backoff: 1s
+              ignoredmediatypes:
+                - application/octet-stream
+          """
+              .formatted(i, notificationUrls.get(i)));
+    }
     Files.writeString(
         config,
         """
