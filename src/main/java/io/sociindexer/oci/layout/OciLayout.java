@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * An OCI image layout directory: an {@code oci-layout} file with
@@ -212,7 +213,7 @@ public final class OciLayout {
     }
 
     Files.createDirectories(path.getParent());
-    Path temp = Files.createTempFile(path.getParent(), ".tmp-", ".part");
+    Path temp = newTempFile(path.getParent());
     try {
       MessageDigest sha256 = Digest.newSha256();
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha256)) {
@@ -268,13 +269,22 @@ public final class OciLayout {
 
   private static void writeAtomically(Path target, byte[] content) throws IOException {
     Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+    Path temp = newTempFile(target.getParent());
     try {
       Files.write(temp, content);
       moveIntoPlace(temp, target);
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * Creates an empty temporary file in {@code directory}. Unlike {@link Files#createTempFile},
+   * which makes files readable by the owner only, the file gets the process's default permissions
+   * (the umask), like the blobs other tools write into a layout.
+   */
+  private static Path newTempFile(Path directory) throws IOException {
+    return Files.createFile(directory.resolve(".tmp-" + UUID.randomUUID() + ".part"));
   }
 
   private static void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,19 @@ class OciLayoutTest {
               + "\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
               + "\"size\":2},\"layers\":[]}")
           .getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void writtenFilesKeepDefaultPermissions() throws IOException {
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    Path probe = Files.createFile(dir.resolve("probe"));
+    Set<PosixFilePermission> expected = Files.getPosixFilePermissions(probe);
+
+    Digest digest = layout.writeBlob("{}".getBytes(StandardCharsets.UTF_8));
+    layout.tag("v1", Descriptor.of(MediaType.OCI_MANIFEST, digest, 2));
+
+    assertThat(Files.getPosixFilePermissions(layout.blobPath(digest))).isEqualTo(expected);
+    assertThat(Files.getPosixFilePermissions(dir.resolve("layout/index.json"))).isEqualTo(expected);
+  }
 
   @Test
   void createWritesLayoutFiles() throws IOException {
