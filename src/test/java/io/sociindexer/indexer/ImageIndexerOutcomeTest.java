@@ -171,6 +171,18 @@ class ImageIndexerOutcomeTest {
                 + " application/vnd.amazon.soci.index.v2+json)");
   }
 
+  @Test
+  void missingLayerBlobNamesDigest() throws Exception {
+    OciImageBuilder image = new OciImageBuilder(dir.resolve("missing-blob"));
+    Layer layer = layer(image, "missing");
+    image.tag(image.manifest("linux", "amd64", List.of(layer)), "1.0");
+    Files.delete(image.blobPath(layer.digest()));
+
+    assertThatThrownBy(() -> index(image, "1.0", SMALL))
+        .hasMessage(
+            "blob " + layer.digest() + " not found in OCI layout " + image.layout());
+  }
+
   private static IndexResult indexed(OciImageBuilder image) throws IOException {
     image.tag(image.manifest("linux", "amd64", List.of(layer(image, "indexed"))), "1.0");
     IndexResult result = index(image, "1.0", SMALL);
