@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
 
 /**
  * {@code soci-indexer index}: builds zTOCs and a SOCI v2 index for one image in a registry or in
@@ -78,7 +79,12 @@ public final class IndexCommand {
       return 0;
     }
 
-    try (ImageStore store = openStore(parsed)) {
+    OkHttpClient http = new OkHttpClient();
+    ErrorHints hints =
+        parsed.reference != null
+            ? ErrorHints.forRegistry(parsed.reference, parsed.plainHttp, http)
+            : new ErrorHints("", false, null, null);
+    try (ImageStore store = openStore(parsed, http)) {
       IndexResult result =
           new ImageIndexer(parsed.options).index(store, parsed.tag, parsed.digest);
       new Summary(out).print(result);
@@ -87,12 +93,12 @@ public final class IndexCommand {
       err.println("soci-indexer index: " + e.getMessage());
       return 2;
     } catch (Exception e) {
-      err.println("soci-indexer index: " + oneLine(e));
+      err.println("soci-indexer index: " + hints.withHint(oneLine(e), e));
       return 1;
     }
   }
 
-  private static ImageStore openStore(Arguments parsed) throws Exception {
+  private static ImageStore openStore(Arguments parsed, OkHttpClient http) throws Exception {
     if (parsed.layout != null) {
       return OciLayoutImageStore.open(parsed.layout);
     }
@@ -110,6 +116,7 @@ public final class IndexCommand {
             .credentials(credentials)
             .plainHttpRegistries(plainHttp)
             .userAgent("soci-indexer")
+            .okHttpClient(http)
             .build();
     return new RegistryImageStore(client, reference);
   }
