@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
 
 /**
  * {@code soci-indexer index}: builds zTOCs and a SOCI v2 index for one image in a registry or in
@@ -49,7 +51,8 @@ public final class IndexCommand {
         --tag TAG               tag in the layout to index (default: its only tag)
         -h, --help              print this help
 
-      SIZE is a byte count such as 4194304, 4MiB or 512KiB.
+      SIZE is a byte count such as 4194304, 4MiB or 512KiB. Every option that takes a value
+      also accepts the form --option=value, such as --span-size=2MiB.
       Exit status: 0 when indexed or when no layer needed a zTOC, 1 on failure, 2 on usage errors.
       """;
 
@@ -76,7 +79,12 @@ public final class IndexCommand {
       return 0;
     }
 
-    try (ImageStore store = openStore(parsed)) {
+    OkHttpClient http = new OkHttpClient();
+    ErrorHints hints =
+        parsed.reference != null
+            ? ErrorHints.forRegistry(parsed.reference, parsed.plainHttp, http)
+            : new ErrorHints("", false, null, null);
+    try (ImageStore store = openStore(parsed, http)) {
       IndexResult result =
           new ImageIndexer(parsed.options).index(store, parsed.tag, parsed.digest);
       new Summary(out).print(result);
@@ -85,12 +93,12 @@ public final class IndexCommand {
       err.println("soci-indexer index: " + e.getMessage());
       return 2;
     } catch (Exception e) {
-      err.println("soci-indexer index: " + oneLine(e));
+      err.println("soci-indexer index: " + hints.withHint(oneLine(e), e));
       return 1;
     }
   }
 
-  private static ImageStore openStore(Arguments parsed) throws Exception {
+  private static ImageStore openStore(Arguments parsed, OkHttpClient http) throws Exception {
     if (parsed.layout != null) {
       return OciLayoutImageStore.open(parsed.layout);
     }
@@ -108,6 +116,7 @@ public final class IndexCommand {
             .credentials(credentials)
             .plainHttpRegistries(plainHttp)
             .userAgent("soci-indexer")
+            .okHttpClient(http)
             .build();
     return new RegistryImageStore(client, reference);
   }
@@ -118,7 +127,7 @@ public final class IndexCommand {
   }
 
   /** The parsed command line. */
-  private static final class Arguments {
+  static final class Arguments {
     boolean help;
     boolean plainHttp;
     Reference reference;
@@ -138,31 +147,48 @@ public final class IndexCommand {
 
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
-        switch (arg) {
-          case "-h", "--help" -> parsed.help = true;
-          case "--plain-http" -> parsed.plainHttp = true;
-          case "--in-place" -> inPlace = true;
+        String name = arg;
+        String inline = null;
+        int equals = arg.indexOf('=');
+        if (arg.startsWith("--") && equals > 0) {
+          name = arg.substring(0, equals);
+          inline = arg.substring(equals + 1);
+        }
+        if (!takesValue(name)) {
+          if (inline != null && FLAG_OPTIONS.contains(name)) {
+            throw new UsageException(name + " takes no value, but got '" + inline + "'");
+          }
+          switch (name) {
+            case "-h", "--help" -> parsed.help = true;
+            case "--plain-http" -> parsed.plainHttp = true;
+            case "--in-place" -> inPlace = true;
+            default -> {
+              if (arg.startsWith("-")) {
+                throw new UsageException("unknown option " + name);
+              }
+              if (referenceText != null) {
+                throw new UsageException(
+                    "more than one image reference given: " + referenceText + " and " + arg);
+              }
+              referenceText = arg;
+            }
+          }
+          continue;
+        }
+
+        String value = inline != null ? inline : value(args, ++i, name);
+        switch (name) {
           case "--span-size" ->
               parsed.options = parsed.options.withSpanSize(
-                  positive(arg, ByteSizes.parse(arg, value(args, ++i, arg))));
+                  positive(name, ByteSizes.parse(name, value)));
           case "--min-layer-size" ->
-              parsed.options =
-                  parsed.options.withMinLayerSize(ByteSizes.parse(arg, value(args, ++i, arg)));
-          case "--platform" -> platforms.add(platform(value(args, ++i, arg)));
-          case "--tag-suffix" -> tagSuffix = value(args, ++i, arg);
-          case "--oci-layout" -> parsed.layout = Path.of(value(args, ++i, arg));
-          case "--tag" -> tag = value(args, ++i, arg);
-          case "--docker-config" -> parsed.dockerConfig = Path.of(value(args, ++i, arg));
-          default -> {
-            if (arg.startsWith("-")) {
-              throw new UsageException("unknown option " + arg);
-            }
-            if (referenceText != null) {
-              throw new UsageException(
-                  "more than one image reference given: " + referenceText + " and " + arg);
-            }
-            referenceText = arg;
-          }
+              parsed.options = parsed.options.withMinLayerSize(ByteSizes.parse(name, value));
+          case "--platform" -> platforms.add(platform(value));
+          case "--tag-suffix" -> tagSuffix = value;
+          case "--oci-layout" -> parsed.layout = Path.of(value);
+          case "--tag" -> tag = value;
+          case "--docker-config" -> parsed.dockerConfig = Path.of(value);
+          default -> throw new IllegalStateException("no handler for option " + name);
         }
       }
       if (parsed.help) {
@@ -177,7 +203,28 @@ public final class IndexCommand {
         parsed.options = withSuffix(parsed.options, tagSuffix);
       }
       resolveTarget(parsed, referenceText, tag);
+      if (inPlace && parsed.tag == null && parsed.layout == null) {
+        throw new UsageException(
+            "--in-place moves a tag, but " + referenceText + " names only a digest."
+                + " Add the tag to move, such as app:1.0@sha256:...");
+      }
       return parsed;
+    }
+
+    private static final Set<String> VALUE_OPTIONS =
+        Set.of(
+            "--span-size",
+            "--min-layer-size",
+            "--platform",
+            "--tag-suffix",
+            "--oci-layout",
+            "--tag",
+            "--docker-config");
+
+    private static final Set<String> FLAG_OPTIONS = Set.of("--help", "--plain-http", "--in-place");
+
+    private static boolean takesValue(String option) {
+      return VALUE_OPTIONS.contains(option);
     }
 
     private static void resolveTarget(Arguments parsed, String referenceText, String tag) {
@@ -203,19 +250,41 @@ public final class IndexCommand {
       try {
         parsed.reference = Reference.parse(referenceText);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        String hint =
+            referenceText.startsWith("http://")
+                ? ". Pass --plain-http for a registry that serves HTTP without TLS"
+                : "";
+        throw new UsageException(e.getMessage() + hint);
       }
       parsed.tag = parsed.reference.tag();
       parsed.digest = parsed.reference.digest();
     }
 
+    /**
+     * Applies {@code suffix} after checking that it keeps any source tag a valid tag: tag
+     * characters only, and at most 127 of them so that a one-character source tag still fits the
+     * 128-character limit.
+     */
     private static IndexOptions withSuffix(IndexOptions options, String suffix) {
+      if (!TAG_SUFFIX.matcher(suffix).matches()) {
+        throw new UsageException(
+            "invalid --tag-suffix '" + suffix + "': use only the tag characters A-Z, a-z, 0-9,"
+                + " '_', '.' and '-'");
+      }
+      if (suffix.length() > MAX_TAG_SUFFIX_LENGTH) {
+        throw new UsageException(
+            "invalid --tag-suffix: it has " + suffix.length() + " characters, but at most "
+                + MAX_TAG_SUFFIX_LENGTH + " leave room for a source tag in a 128-character tag");
+      }
       try {
         return options.withTagSuffix(suffix);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException("invalid --tag-suffix '" + suffix + "': " + e.getMessage());
       }
     }
+
+    private static final Pattern TAG_SUFFIX = Pattern.compile("[A-Za-z0-9_.-]*");
+    private static final int MAX_TAG_SUFFIX_LENGTH = 127;
 
     private static long positive(String option, long value) {
       if (value <= 0) {

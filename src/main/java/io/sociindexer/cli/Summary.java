@@ -21,10 +21,14 @@ final class Summary {
       printPlatform(platform);
     }
 
-    if (result.status() == IndexResult.Status.NOTHING_TO_INDEX) {
-      out.println("nothing to index: no layer needs a zTOC, so nothing was pushed");
-    } else {
-      out.println("image index " + result.imageIndex().digest() + " tagged " + result.outputTag());
+    switch (result.status()) {
+      case NOTHING_TO_INDEX ->
+          out.println("nothing to index: no layer needs a zTOC, so nothing was pushed");
+      case ALREADY_SOCI_ENABLED ->
+          out.println("already SOCI-enabled: " + result.reason() + "; nothing was pushed");
+      case INDEXED ->
+          out.println(
+              "image index " + result.imageIndex().digest() + " tagged " + result.outputTag());
     }
     out.printf(Locale.ROOT, "done in %.1f s%n", result.duration().toMillis() / 1000.0);
   }
@@ -50,15 +54,20 @@ final class Summary {
     if (layer.indexed()) {
       out.printf(
           Locale.ROOT,
-          "    layer %s indexed: %d entries, %d spans, zTOC %s (%d bytes) in %.1f s%n",
+          "    layer %s indexed: %s, %s, zTOC %s (%d bytes) in %.1f s%n",
           digest,
-          layer.entries(),
-          layer.spans(),
+          count(layer.entries(), "entry", "entries"),
+          count(layer.spans(), "span", "spans"),
           layer.ztoc().digest(),
           layer.ztoc().size(),
           layer.duration().toMillis() / 1000.0);
     } else {
       out.println("    layer " + digest + " skipped: " + layer.skipReason());
     }
+  }
+
+  /** Returns {@code count} with the singular or plural noun, such as "1 span" or "2 spans". */
+  static String count(long count, String singular, String plural) {
+    return count + " " + (count == 1 ? singular : plural);
   }
 }

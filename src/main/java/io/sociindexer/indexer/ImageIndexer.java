@@ -70,11 +70,20 @@ public final class ImageIndexer {
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
     SourceImage source = SourceImage.of(root);
+    String enabled = sociEnabledReason(source);
+    if (enabled != null) {
+      return alreadySociEnabled(image, root, enabled, started);
+    }
     List<ManifestWork> selected = new ArrayList<>();
     for (SourceImage.Entry entry : source.entries()) {
       listener.checkContinue();
       selected.add(select(store, image, entry));
     }
+    enabled = sociEnabledReason(selected);
+    if (enabled != null) {
+      return alreadySociEnabled(image, root, enabled, started);
+    }
+    requireRequestedPlatform(image, selected);
     plan(selected, listener);
 
     Map<LayerKey, LayerOutcome> layerCache = new HashMap<>();
@@ -124,11 +133,6 @@ public final class ImageIndexer {
     if (manifest == null) {
       manifest = fetchImageManifest(store, image, descriptor);
     }
-    if (manifest.annotations().containsKey(SOCI_INDEX_DIGEST_ANNOTATION)) {
-      throw new IOException(
-          "image " + image + " manifest " + descriptor.digest()
-              + " already carries a SOCI index annotation; index the original image instead");
-    }
     Platform platform = entry.platform() != null ? entry.platform() : platformOf(store, manifest);
     if (!options.platforms().isEmpty() && entry.platform() == null && !selected(platform)) {
       String reason = "platform " + platform + " is not among the requested platforms";
@@ -136,6 +140,61 @@ public final class ImageIndexer {
     }
 
     return new ManifestWork(entry, platform, manifest, List.of(), null);
+  }
+
+  /** Returns why the root manifest or index shows the image is SOCI-enabled, or null. */
+  private static String sociEnabledReason(SourceImage source) {
+    if (source.index() != null) {
+      return SociEnabled.reason(source.index());
+    }
+    return SociEnabled.reason(source.entries().getFirst().manifest());
+  }
+
+  /** Returns why one of the selected image manifests is SOCI-enabled, or null. */
+  private static String sociEnabledReason(List<ManifestWork> selected) {
+    for (ManifestWork work : selected) {
+      String reason = work.manifest() != null ? SociEnabled.reason(work.manifest()) : null;
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  private IndexResult alreadySociEnabled(
+      String image, StoredManifest root, String reason, long started) {
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    log.info(
+        "already SOCI-enabled image={} manifest.digest={} reason={}", image, root.digest(), reason);
+    return new IndexResult(
+        IndexResult.Status.ALREADY_SOCI_ENABLED,
+        image,
+        root.digest(),
+        List.of(),
+        null,
+        null,
+        took,
+        reason);
+  }
+
+  /**
+   * Fails when platforms were requested and none of them selected a manifest, because an empty
+   * selection would otherwise end as "nothing to index" and hide a mistyped platform.
+   */
+  private void requireRequestedPlatform(String image, List<ManifestWork> selected)
+      throws NoMatchingPlatformException {
+    if (options.platforms().isEmpty()
+        || selected.stream().anyMatch(work -> work.skipReason() == null)) {
+      return;
+    }
+    List<Platform> available = new ArrayList<>();
+    for (ManifestWork work : selected) {
+      Platform platform = work.platform();
+      if (platform != null && !isAttestation(work.entry()) && !available.contains(platform)) {
+        available.add(platform);
+      }
+    }
+    throw new NoMatchingPlatformException(image, options.platforms(), available);
   }
 
   /** Tells the listener how many layers, and how many compressed bytes, will be read. */
@@ -222,8 +281,7 @@ public final class ImageIndexer {
 
   private String skipReason(SourceImage.Entry entry) {
     Descriptor descriptor = entry.descriptor();
-    if (entry.platform() != null && entry.platform().isUnknown()
-        || "attestation-manifest".equals(descriptor.annotation(ATTESTATION_TYPE_ANNOTATION))) {
+    if (isAttestation(entry)) {
       return "attestation manifest";
     }
     if (!descriptor.mediaType().isManifest()) {
@@ -233,6 +291,11 @@ public final class ImageIndexer {
       return "platform " + entry.platform() + " is not among the requested platforms";
     }
     return null;
+  }
+
+  private static boolean isAttestation(SourceImage.Entry entry) {
+    return entry.platform() != null && entry.platform().isUnknown()
+        || "attestation-manifest".equals(entry.descriptor().annotation(ATTESTATION_TYPE_ANNOTATION));
   }
 
   private boolean selected(Platform platform) {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param platforms one entry per image manifest that was considered
  * @param imageIndex descriptor of the SOCI-enabled image index, null when nothing was indexed
  * @param outputTag tag that now points at {@code imageIndex}, null when nothing was pushed
+ * @param reason why the image is already SOCI-enabled, set only for {@link
+ *     Status#ALREADY_SOCI_ENABLED}
  */
 public record IndexResult(
     Status status,
@@ -21,16 +23,36 @@ public record IndexResult(
     List<PlatformOutcome> platforms,
     Descriptor imageIndex,
     String outputTag,
-    Duration duration) {
+    Duration duration,
+    String reason) {
 
   public IndexResult {
     platforms = List.copyOf(platforms);
   }
 
-  /** Whether a SOCI index was built and pushed. */
+  /** Creates a result without a {@code reason}, for the statuses other than ALREADY_SOCI_ENABLED. */
+  public IndexResult(
+      Status status,
+      String image,
+      Digest sourceDigest,
+      List<PlatformOutcome> platforms,
+      Descriptor imageIndex,
+      String outputTag,
+      Duration duration) {
+    this(status, image, sourceDigest, platforms, imageIndex, outputTag, duration, null);
+  }
+
+  /** Whether a SOCI index was built and pushed, and if not, why. */
   public enum Status {
+    /** A SOCI index was built and pushed. */
     INDEXED,
-    NOTHING_TO_INDEX
+    /** No layer needed a zTOC, so nothing was pushed. */
+    NOTHING_TO_INDEX,
+    /**
+     * The image already has a SOCI index, or is one, so nothing was read or pushed; {@link
+     * IndexResult#reason()} says which manifest showed it.
+     */
+    ALREADY_SOCI_ENABLED
   }
 
   /**

@@ -58,7 +58,8 @@ public final class LayerIndexer {
       return "zstd compression is not supported by soci";
     }
     if (layer.size() < options.minLayerSize()) {
-      return "size " + layer.size() + " is below the minimum layer size " + options.minLayerSize();
+      return "size " + ByteCounts.describe(layer.size()) + " is below the minimum layer size of "
+          + ByteCounts.describe(options.minLayerSize());
     }
     return null;
   }

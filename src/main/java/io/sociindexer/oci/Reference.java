@@ -52,6 +52,11 @@ public record Reference(String registry, String repository, String tag, Digest d
     if (text.isEmpty()) {
       throw new IllegalArgumentException("invalid image reference: it is empty");
     }
+    if (text.contains("://")) {
+      throw new IllegalArgumentException(
+          "invalid image reference '" + text
+              + "': references take no scheme (http:// or https://), so remove it");
+    }
 
     String rest = text;
     Digest digest = null;

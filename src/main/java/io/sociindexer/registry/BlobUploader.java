@@ -210,7 +210,8 @@ final class BlobUploader {
     try {
       return content.readNBytes(buffer, 0, length);
     } catch (IOException e) {
-      throw new RegistryException(context, 0, "reading the blob content failed: " + e, e);
+      throw new RegistryException(
+          context, 0, "reading the blob content failed: " + RegistryException.plainMessage(e), e);
     }
   }
 
@@ -221,7 +222,8 @@ final class BlobUploader {
     try {
       next = content.read();
     } catch (IOException e) {
-      throw new RegistryException(context, 0, "reading the blob content failed: " + e, e);
+      throw new RegistryException(
+          context, 0, "reading the blob content failed: " + RegistryException.plainMessage(e), e);
     }
     if (next >= 0) {
       throw new DigestMismatchException(context, digest, null, size, size + 1);

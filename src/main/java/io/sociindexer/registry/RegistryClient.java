@@ -238,7 +238,7 @@ public final class RegistryClient {
     try (InputStream in = response.body().byteStream()) {
       bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
     } catch (IOException e) {
-      throw new RegistryException(context, 0, "reading the manifest failed: " + e, e);
+      throw new RegistryException(context, 0, "reading the manifest failed: " + RegistryException.plainMessage(e), e);
     }
     if (bytes.length > MAX_MANIFEST_BYTES) {
       throw new RegistryException(context, response.code(),

@@ -182,6 +182,25 @@ public class RegistryException extends IOException {
     return context.action() + " failed: " + (summary.isEmpty() ? "no response" : summary);
   }
 
+  /**
+   * Returns the message of {@code cause} as plain words for a detail, without the class name that
+   * {@link Throwable#toString()} puts in front: {@code failed to connect to 127.0.0.1:5055}. A
+   * cause without a message is named by its simple class name.
+   */
+  static String plainMessage(Throwable cause) {
+    String message = cause.getMessage();
+    if (isBlank(message)) {
+      return cause.getClass().getSimpleName();
+    }
+    // InetSocketAddress prints an address without a host name as "/127.0.0.1:5055".
+    message = message.strip().replace(" /", " ");
+    boolean acronym = message.length() > 1 && Character.isUpperCase(message.charAt(1));
+    if (!acronym) {
+      message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+    return message;
+  }
+
   private static boolean isBlank(String text) {
     return text == null || text.isBlank();
   }

@@ -96,7 +96,7 @@ final class RegistryHttp {
     } catch (TokenRequestException e) {
       throw tokenFailure(requestContext, e);
     } catch (IOException e) {
-      throw new RegistryException(requestContext, 0, e.toString(), e);
+      throw new RegistryException(requestContext, 0, RegistryException.plainMessage(e), e);
     }
     log.debug("{} {} returned {}", request.method(),
         HttpResponses.redact(response.request().url()), response.code());

@@ -31,6 +31,10 @@ final class JobResults {
     if (result.status() == IndexResult.Status.NOTHING_TO_INDEX) {
       return new JobResult(null, null, List.of(), layers, NOTHING_TO_INDEX);
     }
+    if (result.status() == IndexResult.Status.ALREADY_SOCI_ENABLED) {
+      String message = "already SOCI-enabled: " + result.reason() + "; nothing was pushed";
+      return new JobResult(null, null, List.of(), layers, message);
+    }
     String message = "indexed as " + result.outputTag();
     return new JobResult(
         result.imageIndex().digest().toString(), result.outputTag(), sociIndexes, layers, message);

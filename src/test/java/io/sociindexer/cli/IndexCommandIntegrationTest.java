@@ -97,7 +97,7 @@ class IndexCommandIntegrationTest {
 
     assertThat(run.status).as(run.err).isZero();
     assertThat(run.out).contains("nothing to index");
-    assertThat(run.out).contains("is below the minimum layer size 10485760");
+    assertThat(run.out).contains("is below the minimum layer size of 10485760 bytes (10 MiB)");
     RegistryReader reader = new RegistryReader(registry.host(), "small");
     assertThat(reader.manifest("small-soci")).isEmpty();
   }

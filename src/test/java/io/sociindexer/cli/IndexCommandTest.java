@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IndexCommandTest {
 
@@ -31,7 +33,19 @@ class IndexCommandTest {
         "app:1 --span-size lots | invalid size for --span-size: 'lots'",
         "app:1 --platform linux | invalid platform 'linux'",
         "app:1 --in-place --tag-suffix -x | cannot be used together",
-        "app:1 --tag-suffix '' | tag suffix must not be empty",
+        "app:1 --tag-suffix '' | invalid --tag-suffix '': the tag suffix must not be empty",
+        "app:1 --tag-suffix /soci | invalid --tag-suffix '/soci': use only the tag characters",
+        "app:1 --tag-suffix -só | invalid --tag-suffix '-só'",
+        "app:1 --tag-suffix=a:b | invalid --tag-suffix 'a:b'",
+        "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef --in-place"
+            + " | --in-place moves a tag, but app@sha256:",
+        "app:1 --plain-http=yes | --plain-http takes no value, but got 'yes'",
+        "app:1 --span-size=0 | --span-size must be greater than zero",
+        "app:1 --span-size= | invalid size for --span-size: ''",
+        "app:1 --bogus=1 | unknown option --bogus",
+        "http://127.0.0.1:5055/app:1 | references take no scheme (http:// or https://), so"
+            + " remove it. Pass --plain-http for a registry that serves HTTP without TLS",
+        "https://ghcr.io/app:1 | references take no scheme (http:// or https://), so remove it",
         "app:1 other:2 | more than one image reference",
         "Bad/Name | invalid repository name",
         "app:1 --tag v1 | --tag applies to --oci-layout",
@@ -42,6 +56,61 @@ class IndexCommandTest {
 
     assertThat(result.status).isEqualTo(2);
     assertThat(result.err).contains(message);
+  }
+
+  @Test
+  void longTagSuffixRejected() {
+    Result result = run("app:1", "--tag-suffix", "-" + "s".repeat(127));
+
+    assertThat(result.status).isEqualTo(2);
+    assertThat(result.err).contains("invalid --tag-suffix: it has 128 characters, but at most 127");
+  }
+
+  @Test
+  void longestTagSuffixAccepted() {
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(List.of("app:1", "--tag-suffix", "-" + "s".repeat(126)));
+
+    assertThat(parsed.options.tagSuffix()).hasSize(127);
+  }
+
+  @Test
+  void equalsFormSetsValues() {
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(
+            List.of(
+                "127.0.0.1:5000/app:1",
+                "--span-size=2MiB",
+                "--min-layer-size=0",
+                "--platform=linux/arm64/v8",
+                "--tag-suffix=.soci",
+                "--docker-config=/tmp/config.json"));
+
+    assertThat(parsed.options.spanSize()).isEqualTo(2L << 20);
+    assertThat(parsed.options.minLayerSize()).isZero();
+    assertThat(parsed.options.platforms()).extracting(Object::toString).containsExactly("linux/arm64/v8");
+    assertThat(parsed.options.tagSuffix()).isEqualTo(".soci");
+    assertThat(parsed.dockerConfig).hasToString("/tmp/config.json");
+  }
+
+  @Test
+  void equalsFormSetsLayoutAndTag(@TempDir Path layout) {
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(List.of("--oci-layout=" + layout, "--tag=v1"));
+
+    assertThat(parsed.layout).isEqualTo(layout);
+    assertThat(parsed.tag).isEqualTo("v1");
+  }
+
+  @Test
+  void inPlaceAcceptsTagWithDigest() {
+    String digest = "sha256:" + "ab".repeat(32);
+
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(List.of("app:1@" + digest, "--in-place"));
+
+    assertThat(parsed.tag).isEqualTo("1");
+    assertThat(parsed.options.inPlace()).isTrue();
   }
 
   @Test

@@ -73,6 +73,16 @@ class ReferenceTest {
         .hasMessageContaining(expectedMessagePart);
   }
 
+  @ParameterizedTest
+  @CsvSource({"http://127.0.0.1:5055/app:1", "https://ghcr.io/org/app", "oci://registry/app"})
+  void parseRejectsScheme(String text) {
+    assertThatThrownBy(() -> Reference.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid image reference '" + text
+                + "': references take no scheme (http:// or https://), so remove it");
+  }
+
   @Test
   void withTagDropsDigest() {
     Reference reference = Reference.parse("127.0.0.1:5000/app:1@sha256:" + "ef".repeat(32));

@@ -139,7 +139,7 @@ final class EntryMerger {
       }
     } catch (NumberFormatException e) {
       throw new TarFormatException(
-          "invalid PAX header at offset " + blockOffset + ": record " + key + "=\""
+          "invalid PAX header at uncompressed offset " + blockOffset + ": record " + key + "=\""
               + PaxRecords.text(value) + "\" is not a valid number (" + e.getMessage() + ")",
           blockOffset);
     }

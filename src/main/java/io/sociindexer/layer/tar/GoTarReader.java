@@ -165,7 +165,8 @@ public final class GoTarReader {
     long dataSize = isHeaderOnly(typeflag) ? 0 : size;
     if (dataSize < 0) {
       throw new TarFormatException(
-          "invalid tar header at offset " + blockOffset + ": negative size " + size, blockOffset);
+          "invalid tar header at uncompressed offset " + blockOffset + ": negative size " + size,
+          blockOffset);
     }
     remaining = dataSize;
     padding = (int) (-dataSize & (HeaderBlock.SIZE - 1));
@@ -228,7 +229,7 @@ public final class GoTarReader {
       return false;
     }
     if (n < HeaderBlock.SIZE) {
-      throw truncated("header block at offset " + blockOffset);
+      throw truncated("header block at uncompressed offset " + blockOffset);
     }
     if (!HeaderBlock.isZero(block)) {
       return true;
@@ -240,14 +241,14 @@ public final class GoTarReader {
       return false;
     }
     if (n < HeaderBlock.SIZE) {
-      throw truncated("end-of-archive block at offset " + secondOffset);
+      throw truncated("end-of-archive block at uncompressed offset " + secondOffset);
     }
     if (HeaderBlock.isZero(block)) {
       return false;
     }
     throw new TarFormatException(
-        "invalid tar archive: zero block at offset " + blockOffset
-            + " is followed by a non-zero block at offset " + secondOffset,
+        "invalid tar archive: zero block at uncompressed offset " + blockOffset
+            + " is followed by a non-zero block at uncompressed offset " + secondOffset,
         secondOffset);
   }
 
@@ -268,7 +269,7 @@ public final class GoTarReader {
   private byte[] readSpecialFile(long blockOffset) throws IOException {
     if (remaining > MAX_SPECIAL_FILE_SIZE) {
       throw new TarFormatException(
-          "invalid tar header at offset " + blockOffset + ": extended header body of "
+          "invalid tar header at uncompressed offset " + blockOffset + ": extended header body of "
               + remaining + " bytes exceeds Go's limit of " + MAX_SPECIAL_FILE_SIZE + " bytes",
           blockOffset);
     }
@@ -277,7 +278,8 @@ public final class GoTarReader {
     while (filled < body.length) {
       int n = in.read(body, filled, body.length - filled);
       if (n < 0) {
-        throw truncated("extended header body at offset " + (blockOffset + HeaderBlock.SIZE));
+        long bodyOffset = blockOffset + HeaderBlock.SIZE;
+        throw truncated("extended header body at uncompressed offset " + bodyOffset);
       }
       filled += n;
       position += n;
@@ -292,7 +294,8 @@ public final class GoTarReader {
       return PaxRecords.parse(body);
     } catch (IllegalArgumentException e) {
       throw new TarFormatException(
-          "invalid PAX header at offset " + blockOffset + ": " + e.getMessage(), blockOffset);
+          "invalid PAX header at uncompressed offset " + blockOffset + ": " + e.getMessage(),
+          blockOffset);
     }
   }
 
@@ -302,7 +305,8 @@ public final class GoTarReader {
 
   private TarFormatException truncated(String region) {
     return new TarFormatException(
-        "truncated tar archive: stream ended at offset " + position + " inside the " + region
+        "truncated tar archive: stream ended at uncompressed offset " + position + " inside the "
+            + region
             + "; check that the layer blob was downloaded completely",
         position);
   }

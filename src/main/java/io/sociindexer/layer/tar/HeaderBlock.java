@@ -87,7 +87,8 @@ record HeaderBlock(
       stored = TarFields.parseOctal(block, CHECKSUM_OFFSET, CHECKSUM_LENGTH);
     } catch (NumberFormatException e) {
       throw new TarFormatException(
-          "invalid tar header at offset " + offset + ": checksum field is not an octal number",
+          "invalid tar header at uncompressed offset " + offset
+              + ": checksum field is not an octal number",
           offset);
     }
     long unsigned = 0;
@@ -99,7 +100,7 @@ record HeaderBlock(
     }
     if (stored != unsigned && stored != signed) {
       throw new TarFormatException(
-          "invalid tar header at offset " + offset + ": checksum " + stored
+          "invalid tar header at uncompressed offset " + offset + ": checksum " + stored
               + " matches neither the unsigned sum " + unsigned + " nor the signed sum " + signed,
           offset);
     }
@@ -165,7 +166,7 @@ record HeaderBlock(
     } catch (NumberFormatException e) {
       String raw = new String(block, offset, length, StandardCharsets.ISO_8859_1);
       throw new TarFormatException(
-          "invalid tar header at offset " + blockOffset + ": field " + field + " \""
+          "invalid tar header at uncompressed offset " + blockOffset + ": field " + field + " \""
               + raw.replace("\0", "\\0") + "\" is not a valid number (" + e.getMessage() + ")",
           blockOffset);
     }

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * A tar stream that Go's {@code archive/tar} reader rejects as malformed: an invalid header
  * checksum or numeric field, a bad PAX record, a truncated archive or a zero block followed by data.
- * The message names the stream offset of the failing block.
+ * The message names the offset of the failing block in the uncompressed tar stream, which for a
+ * gzip layer is not an offset into the compressed blob.
  */
 public class TarFormatException extends IOException {
 

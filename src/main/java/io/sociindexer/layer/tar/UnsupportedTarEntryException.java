@@ -16,7 +16,7 @@ public class UnsupportedTarEntryException extends IOException {
     super(
         "unsupported tar entry \""
             + TarHeader.display(entryName)
-            + "\" at offset "
+            + "\" at uncompressed offset "
             + headerOffset
             + ": "
             + reason);

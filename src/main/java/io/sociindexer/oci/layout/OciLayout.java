@@ -146,14 +146,30 @@ public final class OciLayout {
     return Files.isRegularFile(blobPath(digest));
   }
 
-  /** Returns the size of a blob in bytes. */
+  /**
+   * Returns the size of a blob in bytes.
+   *
+   * @throws BlobNotFoundException when the layout has no such blob
+   */
   public long blobSize(Digest digest) throws IOException {
-    return Files.size(blobPath(digest));
+    try {
+      return Files.size(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(root, digest, e);
+    }
   }
 
-  /** Opens a blob for reading without verifying it. The caller closes the stream. */
+  /**
+   * Opens a blob for reading without verifying it. The caller closes the stream.
+   *
+   * @throws BlobNotFoundException when the layout has no such blob
+   */
   public InputStream openBlob(Digest digest) throws IOException {
-    return Files.newInputStream(blobPath(digest));
+    try {
+      return Files.newInputStream(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(root, digest, e);
+    }
   }
 
   /**
@@ -164,7 +180,7 @@ public final class OciLayout {
    */
   public byte[] readManifest(Descriptor descriptor) throws IOException {
     Path path = blobPath(descriptor.digest());
-    long size = Files.size(path);
+    long size = blobSize(descriptor.digest());
     if (size > MAX_MANIFEST_BYTES) {
       throw new IOException(
           "manifest " + descriptor.digest() + " in " + root + " is " + size
@@ -292,6 +308,31 @@ public final class OciLayout {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * A blob that the layout's {@code blobs} directory lacks. The message names the digest and the
+   * layout rather than the file path, because the path alone does not say which blob is missing.
+   */
+  public static final class BlobNotFoundException extends NoSuchFileException {
+
+    private final Digest digest;
+
+    BlobNotFoundException(Path root, Digest digest, NoSuchFileException cause) {
+      super(cause.getFile(), null, "blob " + digest + " not found in OCI layout " + root);
+      this.digest = digest;
+      initCause(cause);
+    }
+
+    /** Returns the digest of the missing blob. */
+    public Digest digest() {
+      return digest;
+    }
+
+    @Override
+    public String getMessage() {
+      return getReason();
     }
   }
 }

@@ -43,6 +43,21 @@ class OciLayoutTest {
   }
 
   @Test
+  void missingBlobNamesDigestAndLayout() throws IOException {
+    OciLayout layout = OciLayout.create(dir);
+    Digest digest = Digest.sha256("absent".getBytes(StandardCharsets.UTF_8));
+    String expected = "blob " + digest + " not found in OCI layout " + dir;
+
+    assertThatThrownBy(() -> layout.openBlob(digest))
+        .isInstanceOf(OciLayout.BlobNotFoundException.class)
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessage(expected);
+    assertThatThrownBy(() -> layout.blobSize(digest)).hasMessage(expected);
+    assertThatThrownBy(() -> layout.readManifest(Descriptor.of(MediaType.OCI_MANIFEST, digest, 2)))
+        .hasMessage(expected);
+  }
+
+  @Test
   void createWritesLayoutFiles() throws IOException {
     OciLayout.create(dir);
 
