@@ -1,0 +1,12 @@
+package io.sociindexer.webhook;
+
+/**
+ * A webhook delivery whose sender credentials are missing or wrong. The message says which check
+ * failed but never echoes a secret or signature.
+ */
+public class WebhookAuthenticationException extends Exception {
+
+  public WebhookAuthenticationException(String message) {
+    super(message);
+  }
+}
