@@ -2,6 +2,7 @@ package io.sociindexer.registry;
 
 import io.sociindexer.oci.Reference;
 import io.sociindexer.registry.auth.AuthScope;
+import io.sociindexer.registry.auth.CredentialLookupException;
 import io.sociindexer.registry.auth.CredentialProvider;
 import io.sociindexer.registry.auth.TokenRequestException;
 import java.io.IOException;
@@ -143,11 +144,15 @@ final class RegistryHttp {
   }
 
   private String credentialHint(RegistryException.Context context) {
-    return credentials.credentialsFor(context.registry())
-        .map(c -> "the registry rejected the credentials of user " + c.username() + " for "
-            + context.registry())
-        .orElse("no credentials are configured for " + context.registry()
-            + "; add them to the docker config.json");
+    try {
+      return credentials.credentialsFor(context.registry())
+          .map(c -> "the registry rejected the credentials of user " + c.username() + " for "
+              + context.registry())
+          .orElse("no credentials are configured for " + context.registry()
+              + "; add them to the configuration, a docker config.json or a credential helper");
+    } catch (CredentialLookupException e) {
+      return e.getMessage();
+    }
   }
 
   private static String redirectDetail(Response response) {

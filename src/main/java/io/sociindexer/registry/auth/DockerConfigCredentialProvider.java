@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -23,8 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads registry credentials from a docker {@code config.json}: {@code auths[host].auth} (base64
- * of {@code user:password}), the {@code username} and {@code password} fields, and {@code
- * identitytoken}. Host keys are normalised, so {@code https://index.docker.io/v1/}, {@code
+ * of {@code user:password}), the {@code username} and {@code password} fields, {@code
+ * identitytoken}, and the credential helpers of {@code credHelpers} (per host) and {@code
+ * credsStore} (every other host). As in the docker CLI, a host's helper is asked first; when it
+ * has no credentials for the host, the {@code auths} entry applies. Host keys are normalised, so {@code https://index.docker.io/v1/}, {@code
  * index.docker.io}, {@code registry-1.docker.io} and {@code docker.io} all name Docker Hub, and a
  * scheme or path around any other host is ignored.
  *
@@ -42,24 +43,36 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
       Set.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
   private final Path path;
-  private final Set<String> reportedHelperHosts = ConcurrentHashMap.newKeySet();
+  private final DockerCredentialHelper helpers;
   private volatile Snapshot snapshot = new Snapshot(null, Map.of(), Map.of(), null);
 
-  private DockerConfigCredentialProvider(Path path) {
+  private DockerConfigCredentialProvider(Path path, DockerCredentialHelper helpers) {
     this.path = path;
+    this.helpers = Objects.requireNonNull(helpers, "helpers");
   }
 
   /**
-   * Reads {@code path}.
+   * Reads {@code path}, running credential helpers from the {@code PATH}.
    *
    * @throws IllegalArgumentException when the file does not exist or is not a valid config.json
    */
   public static DockerConfigCredentialProvider fromFile(Path path) {
+    return fromFile(path, DockerCredentialHelper.onSystemPath());
+  }
+
+  /**
+   * Reads {@code path}, running credential helpers with {@code helpers}. The file may also be a
+   * mounted Kubernetes secret of type {@code kubernetes.io/dockerconfigjson}, whose
+   * {@code .dockerconfigjson} key has the same format.
+   *
+   * @throws IllegalArgumentException when the file does not exist or is not a valid config.json
+   */
+  public static DockerConfigCredentialProvider fromFile(Path path, DockerCredentialHelper helpers) {
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(
           "docker config file " + path + " not found; check the configured path");
     }
-    DockerConfigCredentialProvider provider = new DockerConfigCredentialProvider(path);
+    DockerConfigCredentialProvider provider = new DockerConfigCredentialProvider(path, helpers);
     provider.current();
     return provider;
   }
@@ -74,11 +87,17 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
 
   /** Like {@link #fromEnvironment()} with the environment and home directory given. */
   public static DockerConfigCredentialProvider fromEnvironment(Map<String, String> environment, Path home) {
+    return fromEnvironment(environment, home, DockerCredentialHelper.onSystemPath());
+  }
+
+  /** Like {@link #fromEnvironment()} with the environment, home directory and helper runner given. */
+  public static DockerConfigCredentialProvider fromEnvironment(
+      Map<String, String> environment, Path home, DockerCredentialHelper helpers) {
     String dockerConfig = environment.get("DOCKER_CONFIG");
     Path directory = dockerConfig != null && !dockerConfig.isBlank()
         ? Path.of(dockerConfig)
         : home.resolve(".docker");
-    return new DockerConfigCredentialProvider(directory.resolve("config.json"));
+    return new DockerConfigCredentialProvider(directory.resolve("config.json"), helpers);
   }
 
   /** Returns the file this provider reads. */
@@ -86,17 +105,25 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
     return path;
   }
 
+  /**
+   * Returns the credentials for {@code registryHost}: from its credential helper when one is
+   * configured and has them, else from its {@code auths} entry.
+   *
+   * @throws CredentialLookupException when the credential helper is missing, fails or times out
+   */
   @Override
   public Optional<Credential> credentialsFor(String registryHost) {
     String host = normaliseHost(registryHost);
     Snapshot current = current();
 
-    Credential credential = current.credentials().get(host);
-    if (credential != null) {
-      return Optional.of(credential);
+    Optional<String> helper = credentialHelperFor(host);
+    if (helper.isPresent()) {
+      Optional<Credential> fromHelper = helpers.get(helper.get(), host);
+      if (fromHelper.isPresent()) {
+        return fromHelper;
+      }
     }
-    credentialHelperFor(host).ifPresent(helper -> reportUnsupportedHelper(host, helper));
-    return Optional.empty();
+    return Optional.ofNullable(current.credentials().get(host));
   }
 
   /**
@@ -124,16 +151,6 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
       host = host.substring(0, slash);
     }
     return DOCKER_HUB_ALIASES.contains(host) ? DOCKER_HUB : host;
-  }
-
-  // TODO: run docker-credential-<helper> get (host on stdin, JSON on stdout) as docker does.
-  // Until then hosts whose credentials live in a helper or credsStore are accessed anonymously.
-  private void reportUnsupportedHelper(String host, String helper) {
-    if (reportedHelperHosts.add(host)) {
-      log.warn("Docker config {} names credential helper docker-credential-{} for {}, but"
-          + " credential helpers are not supported yet; requests to {} go anonymous",
-          path, helper, host, host);
-    }
   }
 
   private Snapshot current() {

@@ -75,7 +75,7 @@ public final class RegistryAuthInterceptor implements Interceptor {
   }
 
   /** Returns the Authorization value to send before any challenge, or null to go anonymous. */
-  private String knownAuthorization(AuthScope scope) {
+  private String knownAuthorization(AuthScope scope) throws TokenRequestException {
     Optional<String> token = tokenCache.get(scope.apiHost(), List.of(scope.tokenScope()));
     if (token.isPresent()) {
       return "Bearer " + token.get();
@@ -131,15 +131,28 @@ public final class RegistryAuthInterceptor implements Interceptor {
         response.request().url(),
         challenge,
         scopes,
-        credentials.credentialsFor(scope.registry()));
+        lookUpCredentials(scope));
     tokenCache.put(scope.apiHost(), List.of(scope.tokenScope()), token.value(), token.lifetime());
     return token.value();
   }
 
-  private Optional<String> basicAuthorization(AuthScope scope) {
-    return credentials.credentialsFor(scope.registry())
+  private Optional<String> basicAuthorization(AuthScope scope) throws TokenRequestException {
+    return lookUpCredentials(scope)
         .filter(credential -> !credential.isIdentityToken())
         .map(credential -> Credentials.basic(credential.username(), credential.secret()));
+  }
+
+  /**
+   * Returns the registry's credentials. A failed lookup fails the request: with an I/O cause
+   * when it may succeed later, so that callers retry, and without one when it will not.
+   */
+  private Optional<Credential> lookUpCredentials(AuthScope scope) throws TokenRequestException {
+    try {
+      return credentials.credentialsFor(scope.registry());
+    } catch (CredentialLookupException e) {
+      IOException cause = e.transientFailure() ? new IOException(e.getMessage(), e) : null;
+      throw new TokenRequestException(scope.registry(), 0, e.getMessage(), cause);
+    }
   }
 
   private static Request withAuthorization(Request request, String authorization) {
