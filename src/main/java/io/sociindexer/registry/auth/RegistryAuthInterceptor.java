@@ -151,7 +151,12 @@ public final class RegistryAuthInterceptor implements Interceptor {
       return credentials.credentialsFor(scope.registry());
     } catch (CredentialLookupException e) {
       IOException cause = e.transientFailure() ? new IOException(e.getMessage(), e) : null;
-      throw new TokenRequestException(scope.registry(), 0, e.getMessage(), cause);
+      TokenRequestException failure =
+          new TokenRequestException(scope.registry(), 0, e.getMessage(), cause);
+      if (cause == null) {
+        failure.addSuppressed(e);
+      }
+      throw failure;
     }
   }
 

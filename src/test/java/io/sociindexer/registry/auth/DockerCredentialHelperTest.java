@@ -86,7 +86,7 @@ class DockerCredentialHelperTest {
 
   @Test
   void resultCachedPerHost() throws IOException {
-    TokenAuthRegistryTest.MutableClock clock = new TokenAuthRegistryTest.MutableClock(Instant.now());
+    TestClock clock = new TestClock(Instant.now());
     DockerCredentialHelper helper = helper(clock);
 
     helper.get("store", "ghcr.io");

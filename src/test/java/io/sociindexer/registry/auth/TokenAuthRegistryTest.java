@@ -17,7 +17,6 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -118,7 +117,7 @@ class TokenAuthRegistryTest {
 
   @Test
   void expiredTokenRefreshed() throws IOException {
-    MutableClock clock = new MutableClock(Instant.now());
+    TestClock clock = new TestClock(Instant.now());
     RegistryClient client = client(new Credential(USER, PASSWORD), clock);
     Reference image = uniqueImage();
     byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
@@ -177,34 +176,5 @@ class TokenAuthRegistryTest {
     return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\","
         + "\"config\":{\"mediaType\":\"" + MediaType.OCI_EMPTY + "\",\"digest\":\"" + configDigest
         + "\",\"size\":2},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A clock the test moves forward to age cached tokens. */
-  static final class MutableClock extends Clock {
-
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
