@@ -5,16 +5,28 @@ import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.auth.ChainedCredentialProvider;
+import io.sociindexer.registry.auth.Credential;
+import io.sociindexer.registry.auth.CredentialProvider;
 import io.sociindexer.registry.auth.DockerConfigCredentialProvider;
+import io.sociindexer.registry.auth.DockerCredentialHelper;
+import io.sociindexer.registry.auth.StaticCredentialProvider;
+import io.sociindexer.registry.ecr.EcrCredentialProvider;
 import io.sociindexer.worker.IndexingJobRunner;
 import io.sociindexer.worker.RetryPolicy;
 import io.sociindexer.worker.WorkerPool;
 import io.sociindexer.worker.WorkersHealthIndicator;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,17 +53,56 @@ public class ServiceConfiguration {
   }
 
   /**
-   * Creates the registry client. Credentials come from {@code soci-indexer.docker-config} when
-   * set, else from {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}.
+   * Creates the registry credential lookup. First match wins: {@code
+   * soci-indexer.credentials.registries}, then {@code soci-indexer.credentials.docker-config-files}
+   * in order, then the docker config.json of {@code soci-indexer.docker-config} (else {@code
+   * $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}), then Amazon ECR tokens when
+   * enabled. Credential helpers named in any docker config are run as docker runs them.
    */
   @Bean
-  public RegistryClient registryClient(SociIndexerProperties properties) {
-    DockerConfigCredentialProvider credentials =
-        properties.getDockerConfig() != null
-            ? DockerConfigCredentialProvider.fromFile(properties.getDockerConfig())
-            : DockerConfigCredentialProvider.fromEnvironment();
+  public CredentialProvider credentialProvider(
+      SociIndexerProperties properties, ObjectProvider<CredentialsProperties> credentialsProperties) {
+    CredentialsProperties settings = credentialsProperties.getIfAvailable(CredentialsProperties::new);
+    DockerCredentialHelper helpers = credentialHelpers(settings.getHelpers());
+    List<CredentialProvider> providers = new ArrayList<>();
+
+    Map<String, Credential> configured = new LinkedHashMap<>();
+    settings.getRegistries().forEach((host, value) -> configured.put(host, value.toCredential(host)));
+    providers.add(new StaticCredentialProvider(configured));
+    for (Path file : settings.getDockerConfigFiles()) {
+      providers.add(DockerConfigCredentialProvider.fromFile(file, helpers));
+    }
+    providers.add(properties.getDockerConfig() != null
+        ? DockerConfigCredentialProvider.fromFile(properties.getDockerConfig(), helpers)
+        : DockerConfigCredentialProvider.fromEnvironment(
+            System.getenv(), Path.of(System.getProperty("user.home")), helpers));
+    if (settings.getEcr().isEnabled()) {
+      providers.add(ecrCredentialProvider(settings.getEcr()));
+    }
+    log.info("Registry credentials configured for {} hosts, {} docker config files, ECR {}",
+        configured.size(), settings.getDockerConfigFiles().size(),
+        settings.getEcr().isEnabled() ? "enabled" : "disabled");
+    return new ChainedCredentialProvider(providers);
+  }
+
+  private static DockerCredentialHelper credentialHelpers(CredentialsProperties.Helpers settings) {
+    List<Path> directories = settings.getDirectories().isEmpty()
+        ? DockerCredentialHelper.onSystemPath().searchPath()
+        : settings.getDirectories();
+    return new DockerCredentialHelper(
+        directories, settings.getTimeout(), settings.getCacheTime(), Clock.systemUTC());
+  }
+
+  private static EcrCredentialProvider ecrCredentialProvider(CredentialsProperties.Ecr settings) {
+    return EcrCredentialProvider.create(settings.getEndpoint(), null, Clock.systemUTC());
+  }
+
+  /** Creates the registry client with the credentials of {@link #credentialProvider}. */
+  @Bean
+  public RegistryClient registryClient(
+      SociIndexerProperties properties, CredentialProvider credentialProvider) {
     return RegistryClient.builder()
-        .credentials(credentials)
+        .credentials(credentialProvider)
         .plainHttpRegistries(Set.copyOf(properties.getPlainHttpRegistries()))
         .userAgent(userAgent())
         .build();

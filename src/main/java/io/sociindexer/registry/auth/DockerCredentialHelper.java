@@ -76,6 +76,11 @@ public final class DockerCredentialHelper {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** Returns the directories searched for helpers, in order. */
+  public List<Path> searchPath() {
+    return searchPath;
+  }
+
   /** Creates a runner that searches the directories of the {@code PATH} environment variable. */
   public static DockerCredentialHelper onSystemPath(Duration timeout, Duration cacheTime, Clock clock) {
     return new DockerCredentialHelper(systemPath(), timeout, cacheTime, clock);
