@@ -53,6 +53,7 @@ final class TokenIssuer implements AutoCloseable {
   private final String username;
   private final String password;
   private final List<String> requestQueries = new CopyOnWriteArrayList<>();
+  private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
   private final AtomicInteger hits = new AtomicInteger();
   private final AtomicInteger expiredTokensToIssue = new AtomicInteger();
   private volatile long expiresInSeconds = 300;
@@ -120,6 +121,11 @@ final class TokenIssuer implements AutoCloseable {
     return List.copyOf(requestQueries);
   }
 
+  /** Returns every token issued so far, for checks that they appear nowhere. */
+  List<String> issuedTokens() {
+    return List.copyOf(issuedTokens);
+  }
+
   /** Sets the {@code expires_in} of the following token responses. */
   void expiresInSeconds(long seconds) {
     this.expiresInSeconds = seconds;
@@ -149,6 +155,7 @@ final class TokenIssuer implements AutoCloseable {
 
       boolean expired = expiredTokensToIssue.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       String token = sign(scopes(query), expired);
+      issuedTokens.add(token);
       long lifetime = expiresInSeconds;
       send(exchange, 200, JsonMapper.shared().writeValueAsString(Map.of(
           "token", token, "access_token", token, "expires_in", lifetime,
