@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code repository.repo_full_name}, the registry the host part of {@code resource_url}, and the
  * digest {@code digest}. For a push by digest Harbor puts the digest in {@code tag}, so such a
  * tag counts as none. The payload carries no media type, so Helm charts and other OCI artifacts
- * cannot be told apart here; the worker skips what is not an image.
+ * also become jobs. The worker then reads their manifests and skips the blobs that are not image
+ * layers.
  *
  * <p>Harbor copies the policy's "Auth Header" value verbatim into the {@code Authorization}
  * header and signs nothing. The check compares that header with

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs deliveries rejected for their credentials: one WARN per source per minute at most, with
- * the number of rejections left unlogged since the previous WARN, and DEBUG for the rest, so that
- * a sender with a wrong secret or a scan cannot flood the log. Messages never contain a secret.
+ * Logs deliveries rejected for their credentials. Each source gets at most one WARN per minute,
+ * which counts the rejections logged only at DEBUG since the previous WARN, so that a sender with
+ * a wrong secret or a scan cannot flood the log. Messages never contain a secret.
  *
  * <p>Thread-safe.
  */

@@ -71,6 +71,20 @@ public class WebhookController {
     this.admission = admission;
     this.settings = properties.getWebhook();
     this.events = events;
+    warnAboutUnknownSettings();
+  }
+
+  /** Logs settings under {@code soci-indexer.webhook.sources} that name no source, such as typos. */
+  private void warnAboutUnknownSettings() {
+    for (String configured : settings.getSources().keySet()) {
+      if (!sources.containsKey(configured)) {
+        log.warn(
+            "settings for an unknown webhook source are unused"
+                + " setting=soci-indexer.webhook.sources.{} known.sources={}",
+            configured,
+            new TreeMap<>(sources).keySet());
+      }
+    }
   }
 
   private static Map<String, WebhookSource> index(List<WebhookSource> sources) {
