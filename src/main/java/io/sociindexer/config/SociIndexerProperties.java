@@ -10,7 +10,9 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -187,12 +189,121 @@ public class SociIndexerProperties {
       return maxBodySize != null && maxBodySize.toBytes() > 0;
     }
 
+    /**
+     * Sender authentication of each webhook source, keyed by the source name in
+     * {@code /webhooks/{name}}, such as {@code harbor}. A source without an entry uses the
+     * defaults of {@link WebhookSourceSettings}.
+     */
+    @Valid @NotNull private Map<String, WebhookSourceSettings> sources = new LinkedHashMap<>();
+
     public DataSize getMaxBodySize() {
       return maxBodySize;
     }
 
     public void setMaxBodySize(DataSize maxBodySize) {
       this.maxBodySize = maxBodySize;
+    }
+
+    public Map<String, WebhookSourceSettings> getSources() {
+      return sources;
+    }
+
+    public void setSources(Map<String, WebhookSourceSettings> sources) {
+      this.sources = sources;
+    }
+
+    /** Returns the settings of source {@code name}, or the defaults when it has no entry. */
+    public WebhookSourceSettings source(String name) {
+      WebhookSourceSettings configured = sources.get(name);
+      return configured != null ? configured : new WebhookSourceSettings();
+    }
+  }
+
+  /**
+   * Sender authentication of one webhook source. Each source documents which of these fields it
+   * reads. A source whose {@code secret} (or {@code username} and {@code password}) is unset
+   * rejects every delivery with 401, unless {@code allow-unauthenticated} is true; the
+   * {@code distribution} source is the exception and accepts unauthenticated deliveries when no
+   * secret is set, for compatibility with earlier releases.
+   */
+  public static class WebhookSourceSettings {
+
+    /** Whether {@code /webhooks/{name}} accepts deliveries; a disabled source replies 404. */
+    private boolean enabled = true;
+
+    /**
+     * Shared secret the sender presents: the exact header value for header-based sources, or the
+     * {@code token} query parameter for Docker Hub and Quay. Compared in constant time.
+     */
+    private String secret;
+
+    /** Name of the header that carries the secret, for sources that send one. */
+    private String header;
+
+    /** User name of HTTP basic authentication, for sources that send it. */
+    private String username;
+
+    /** Password of HTTP basic authentication, for sources that send it. */
+    private String password;
+
+    /** Accept deliveries without any credentials; only for networks where nobody else can post. */
+    private boolean allowUnauthenticated;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(String secret) {
+      this.secret = secret;
+    }
+
+    public String getHeader() {
+      return header;
+    }
+
+    public void setHeader(String header) {
+      this.header = header;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
+    }
+
+    public boolean isAllowUnauthenticated() {
+      return allowUnauthenticated;
+    }
+
+    public void setAllowUnauthenticated(boolean allowUnauthenticated) {
+      this.allowUnauthenticated = allowUnauthenticated;
+    }
+
+    /** Hides the credentials, so that logging the settings never prints them. */
+    @Override
+    public String toString() {
+      return "WebhookSourceSettings[enabled=" + enabled + ", header=" + header
+          + ", secret=" + (secret == null ? "unset" : "set")
+          + ", username=" + (username == null ? "unset" : "set")
+          + ", allowUnauthenticated=" + allowUnauthenticated + "]";
     }
   }
 

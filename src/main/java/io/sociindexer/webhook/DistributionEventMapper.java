@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * Decides which events of a CNCF Distribution notification start an indexing job. A job starts for
- * each push of an image manifest or image index; blobs, pulls, mounts, deletes, untagged pushes
- * (unless enabled) and the service's own suffixed output tags are ignored with a reason.
+ * each push of an image manifest or image index; blobs, pulls, mounts, deletes, and the tags the
+ * {@link PushPolicy} leaves out (untagged pushes unless enabled, the service's own suffixed output
+ * tags, signature and referrers tags) are ignored with a reason.
  *
  * <p>The registry is the host the pushing client used ({@code request.host}), falling back to the
  * host of {@code target.url}. In in-place mode the output carries the pushed tag itself, so only
@@ -26,20 +27,15 @@ public final class DistributionEventMapper {
   private static final String PUSH = "push";
   private static final String MANIFEST_PATH = "/manifests/";
 
-  private final String tagSuffix;
-  private final boolean inPlace;
-  private final boolean indexUntaggedPushes;
+  private final PushPolicy pushPolicy;
 
-  /**
-   * @param tagSuffix suffix of the service's output tags; pushed tags ending with it are ignored
-   *     unless {@code inPlace} is true
-   * @param inPlace whether the service moves the pushed tag itself instead of adding a suffix
-   * @param indexUntaggedPushes whether pushes by digest without a tag start jobs
-   */
+  /** Creates a mapper with the {@link PushPolicy} of these settings. */
   public DistributionEventMapper(String tagSuffix, boolean inPlace, boolean indexUntaggedPushes) {
-    this.tagSuffix = Objects.requireNonNull(tagSuffix, "tagSuffix");
-    this.inPlace = inPlace;
-    this.indexUntaggedPushes = indexUntaggedPushes;
+    this(new PushPolicy(tagSuffix, inPlace, indexUntaggedPushes));
+  }
+
+  public DistributionEventMapper(PushPolicy pushPolicy) {
+    this.pushPolicy = Objects.requireNonNull(pushPolicy, "pushPolicy");
   }
 
   /** The outcome of {@link #map}: the events that start jobs and the ones that do not. */
@@ -112,16 +108,7 @@ public final class DistributionEventMapper {
       return notManifest;
     }
 
-    if (isBlank(target.tag())) {
-      return indexUntaggedPushes
-          ? null
-          : "untagged push: set soci-indexer.index-untagged-pushes=true to index pushes by digest";
-    }
-
-    if (!inPlace && target.tag().endsWith(tagSuffix)) {
-      return "output of soci-indexer: tag " + target.tag() + " ends with " + tagSuffix;
-    }
-    return null;
+    return pushPolicy.ignoreReason(target.tag());
   }
 
   /**

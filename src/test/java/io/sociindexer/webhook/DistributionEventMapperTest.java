@@ -117,4 +117,13 @@ class DistributionEventMapperTest {
     assertThat(mapping.ignored()).containsExactly(
         new IgnoredEvent("events[0]", "not a push: action is pull"));
   }
+
+  @Test
+  void signatureTagIgnored() {
+    var event =
+        push(OCI_INDEX, "sha256-" + DIGEST.substring("sha256:".length()) + ".sig", "r.example", null);
+
+    assertThat(map(defaults, event).ignored()).singleElement()
+        .satisfies(ignored -> assertThat(ignored.reason()).startsWith("signature or referrers tag"));
+  }
 }

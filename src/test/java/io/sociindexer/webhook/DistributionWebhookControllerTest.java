@@ -231,8 +231,25 @@ class DistributionWebhookControllerTest {
   }
 
   @Test
-  void unknownPathReturnsProblem() {
-    assertProblem(http.get("/webhooks/unknown"), 404, "");
+  void unknownSourceReturns404() {
+    String event = envelope(manifestPush("e1", "app", "1.0", INDEX.toString()));
+
+    assertProblem(http.post("/webhooks/unknown", EVENTS_V2, event), 404, "unknown webhook source 'unknown'");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void ignoredOnlyDeliveryReturns200() {
+    String pull =
+        """
+        {"id":"p1","action":"pull","target":{"mediaType":"application/vnd.oci.image.index.v1+json",\
+        "digest":"%s","repository":"app","tag":"1.0"},"request":{"host":"127.0.0.1:5000"}}"""
+            .formatted(INDEX);
+
+    HttpResponse<String> response = http.post(PATH, EVENTS_V2, envelope(pull));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(ignoredReasons(body(response))).containsOnlyKeys("p1");
   }
 
   void assertProblem(HttpResponse<String> response, int status, String detailPart) {

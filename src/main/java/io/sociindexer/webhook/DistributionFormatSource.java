@@ -1,0 +1,104 @@
+package io.sociindexer.webhook;
+
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A source that receives CNCF Distribution notifications: the registry itself and products built
+ * on it that send the same envelope, such as GitLab's container registry. Senders authenticate
+ * with a static header that the registry's {@code notifications.endpoints[].headers} setting adds
+ * to every delivery.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public abstract class DistributionFormatSource implements WebhookSource {
+
+  /**
+   * Content types of a notification. Distribution 3.0 and later send the v2 envelope type, 2.x
+   * releases the v1 type ({@code EventsMediaType} in {@code notifications/event.go}), and other
+   * senders of the same format send plain JSON.
+   */
+  static final Set<MediaType> CONTENT_TYPES =
+      Set.of(
+          MediaType.parseMediaType("application/vnd.docker.distribution.events.v1+json"),
+          MediaType.parseMediaType("application/vnd.docker.distribution.events.v2+json"),
+          MediaType.APPLICATION_JSON);
+
+  private final String name;
+  private final SenderCredentials credentials;
+  private final JsonMapper jsonMapper;
+  private final DistributionEventMapper eventMapper;
+
+  protected DistributionFormatSource(
+      String name, SenderCredentials credentials, JsonMapper jsonMapper, PushPolicy pushPolicy) {
+    this.name = name;
+    this.credentials = credentials;
+    this.jsonMapper = jsonMapper;
+    this.eventMapper = new DistributionEventMapper(pushPolicy);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void authenticate(WebhookRequest request) throws WebhookAuthenticationException {
+    credentials.check(request);
+  }
+
+  /**
+   * Maps every manifest push of the envelope; see {@link DistributionEventMapper} for the rules.
+   *
+   * @throws InvalidNotificationException for a wrong content type, malformed JSON or a missing
+   *     field
+   */
+  @Override
+  public SourceMapping map(WebhookRequest request) {
+    checkContentType(request.contentType());
+    DistributionEnvelope envelope = parse(request.body());
+    DistributionEventMapper.Mapping mapping = eventMapper.map(envelope);
+
+    List<SourceImage> images =
+        mapping.accepted().stream()
+            .map(accepted -> new SourceImage(accepted.event(), accepted.target()))
+            .toList();
+    return new SourceMapping(images, mapping.ignored());
+  }
+
+  private static void checkContentType(String header) {
+    if (header == null || header.isBlank()) {
+      throw new InvalidNotificationException(
+          "missing Content-Type: expected application/vnd.docker.distribution.events.v2+json");
+    }
+
+    MediaType type;
+    try {
+      type = MediaType.parseMediaType(header);
+    } catch (InvalidMediaTypeException e) {
+      throw new InvalidNotificationException(
+          "invalid Content-Type '" + header + "': " + e.getMessage(), e);
+    }
+    boolean supported = CONTENT_TYPES.stream().anyMatch(t -> t.equalsTypeAndSubtype(type));
+    if (!supported) {
+      throw new InvalidNotificationException(
+          "unsupported Content-Type '"
+              + header
+              + "': expected application/vnd.docker.distribution.events.v2+json, the v1 type or"
+              + " application/json");
+    }
+  }
+
+  private DistributionEnvelope parse(byte[] body) {
+    try {
+      return jsonMapper.readValue(body, DistributionEnvelope.class);
+    } catch (JacksonException e) {
+      throw new InvalidNotificationException(
+          "malformed notification JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}
