@@ -18,17 +18,17 @@ public class ArtifactorySourceProperties {
   private String secret = "";
 
   /**
-   * Whether the webhook has "use secret for signing" on: then {@code X-JFrog-Event-Auth} holds the
-   * hex HMAC-SHA256 of the body keyed with the secret, else the secret itself.
+   * Whether the webhook has "use secret for signing" on: then {@code X-JFrog-Event-Auth} contains
+   * the hex HMAC-SHA256 of the body keyed with the secret, else the secret itself.
    */
   private boolean useSecretForSigning;
 
   /**
    * Registry of each Docker repository, keyed by Artifactory repository key ({@code repo_key}),
-   * because the payload does not name the host clients push to. A value is {@code host[:port]}
-   * for the subdomain and port access methods, or {@code host[:port]/<repo_key>} for the
-   * repository path method, whose image names start with the repository key. Events of other
-   * repositories are ignored.
+   * because the payload does not name the host clients push to. A value is {@code host[:port]} for
+   * the subdomain and port access methods, or {@code host[:port]/<repo_key>} for the repository
+   * path method, whose image names start with the repository key. Events of other repositories are
+   * ignored.
    */
   private Map<String, String> registries = new LinkedHashMap<>();
 

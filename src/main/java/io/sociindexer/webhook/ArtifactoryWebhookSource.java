@@ -22,18 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
  * JFrog Artifactory Docker tag pushes, served at {@code /webhooks/artifactory}.
  *
  * <p>Artifactory's predefined webhooks send {@code {"domain","event_type","data",
- * "subscription_key","jpd_origin","source"}}; older releases documented the {@code data} fields
- * at the top level, and both forms are read. Only domain {@code docker} with event {@code pushed}
+ * "subscription_key","jpd_origin","source"}}; older releases documented the {@code data} fields at
+ * the top level, and both forms are read. Only domain {@code docker} with event {@code pushed}
  * starts a job. The image is {@code data.image_name} with tag {@code data.tag}, and the digest is
- * {@code sha256:<data.sha256>}, the checksum of the stored manifest file ({@code manifest.json}
- * or {@code list.manifest.json}), which is the manifest digest.
+ * {@code sha256:<data.sha256>}, the checksum of the stored manifest file ({@code manifest.json} or
+ * {@code list.manifest.json}), which is the manifest digest.
  *
  * <p>The payload names no registry host, so {@link ArtifactorySourceProperties#getRegistries()}
  * maps each {@code repo_key} to one, and events of unmapped repositories are ignored.
  *
- * <p>The sender proves itself in {@code X-JFrog-Event-Auth}: the secret itself, or with "use
- * secret for signing" the lowercase hex HMAC-SHA256 of the raw body keyed with the secret. Both
- * are compared in constant time.
+ * <p>The sender proves itself in {@code X-JFrog-Event-Auth}: the secret itself, or with "use secret
+ * for signing" the lowercase hex HMAC-SHA256 of the raw body keyed with the secret. Both are
+ * compared in constant time.
  *
  * <p>Instances are thread-safe.
  */
@@ -82,13 +82,15 @@ public class ArtifactoryWebhookSource implements WebhookSource {
       String expected = hmacSha256Hex(secret, request.body());
       if (!constantTimeEquals(header.get().toLowerCase(Locale.ROOT), expected)) {
         throw new WebhookAuthenticationException(
-            "wrong signature in header " + AUTH_HEADER
+            "wrong signature in header "
+                + AUTH_HEADER
                 + ": the body was changed, the secret differs, or \"use secret for signing\" is"
                 + " off in Artifactory");
       }
     } else if (!constantTimeEquals(header.get(), secret)) {
       throw new WebhookAuthenticationException(
-          "wrong secret in header " + AUTH_HEADER
+          "wrong secret in header "
+              + AUTH_HEADER
               + " (if \"use secret for signing\" is on in Artifactory, set"
               + " soci-indexer.webhook.sources.artifactory.use-secret-for-signing=true)");
     }
@@ -144,7 +146,8 @@ public class ArtifactoryWebhookSource implements WebhookSource {
   }
 
   /** Splits a configured {@code host[:port][/prefix]} and builds the validated target. */
-  private static ImageTarget toTarget(String registry, String imageName, String tag, String sha256) {
+  private static ImageTarget toTarget(
+      String registry, String imageName, String tag, String sha256) {
     int slash = registry.indexOf('/');
     String host = slash < 0 ? registry : registry.substring(0, slash);
     String prefix = slash < 0 ? "" : registry.substring(slash + 1);

@@ -5,11 +5,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Settings of the {@code ecr} webhook source under {@code soci-indexer.webhook.sources.ecr}.
  *
- * <p>EventBridge signs nothing that this service could check without fetching AWS certificates,
- * so the sender proves itself with a shared header: the API destination's Connection adds it
- * (API key or Basic auth), and an SNS HTTPS subscription sends Basic auth taken from the
- * {@code user:password@} part of its endpoint URL. A delivery is accepted only when header
- * {@link #getHeaderName()} equals {@link #getHeaderValue()}.
+ * <p>EventBridge signs nothing that this service could check without fetching AWS certificates, so
+ * the sender proves itself with a shared header: the API destination's Connection adds it (API key
+ * or Basic auth), and an SNS HTTPS subscription sends Basic auth taken from the {@code
+ * user:password@} part of its endpoint URL. A delivery is accepted only when header {@link
+ * #getHeaderName()} equals {@link #getHeaderValue()}.
  */
 @ConfigurationProperties("soci-indexer.webhook.sources.ecr")
 public class EcrSourceProperties {

@@ -24,21 +24,21 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li>the EventBridge event itself, as an API destination sends it;
- *   <li>an SNS notification whose {@code Message} is the event, as an SNS HTTPS subscription
- *       sends it, or as a forwarder relays the body of an SQS message fed by that topic;
+ *   <li>an SNS notification whose {@code Message} is the event, as an SNS HTTPS subscription sends
+ *       it, or as a forwarder relays the body of an SQS message fed by that topic;
  *   <li>a JSON array of either form, as a batching forwarder such as EventBridge Pipes sends it.
  * </ul>
  *
- * <p>Only {@code ECR Image Action} events with {@code action-type=PUSH} and {@code
- * result=SUCCESS} start jobs. Deletes, failed pushes and the other ECR detail types (referrer,
- * replication, scan, pull through cache) are ignored with a reason. A push by digest has no
- * {@code image-tag}; its target then carries only the digest, and the intake decides by the
- * untagged-push setting whether it becomes a job. The registry is {@code
- * <account>.dkr.ecr.<region>.amazonaws.com}, with {@code .cn} added for the {@code cn-} regions.
+ * <p>Only {@code ECR Image Action} events with {@code action-type=PUSH} and {@code result=SUCCESS}
+ * start jobs. Deletes, failed pushes and the other ECR detail types (referrer, replication, scan,
+ * pull through cache) are ignored with a reason. A push by digest has no {@code image-tag}; its
+ * target then carries only the digest, and the intake decides by the untagged-push setting whether
+ * it becomes a job. The registry is {@code <account>.dkr.ecr.<region>.amazonaws.com}, with {@code
+ * .cn} added for the {@code cn-} regions.
  *
- * <p>The source never fetches a URL: SNS signatures are not checked because that needs the
- * signing certificate from AWS, so the shared header of {@link EcrSourceProperties} is required
- * for every form, and an SNS subscription confirmation is logged for the operator to confirm.
+ * <p>The source never fetches a URL: SNS signatures are not checked because that needs the signing
+ * certificate from AWS, so the shared header of {@link EcrSourceProperties} is required for every
+ * form, and an SNS subscription confirmation is logged for the operator to confirm.
  *
  * <p>Instances are thread-safe.
  */
@@ -210,10 +210,13 @@ public class EcrWebhookSource implements WebhookSource {
   }
 
   /**
-   * Returns why the pushed manifest is not a container image, or null when it is or cannot be
-   * told. ECR reports the manifest media type and, for manifests, the config media type as
-   * {@code artifact-media-type}; signatures, SBOMs, Helm charts and SOCI indexes carry their own
-   * config media types.
+   * Returns why the pushed manifest is not a container image, or null when it is one or the event
+   * does not tell. Signatures, SBOMs, Helm charts and SOCI indexes carry their own config media
+   * types in {@code artifact-media-type}.
+   *
+   * <p>NOTE: reading {@code artifact-media-type} as the config media type of a manifest follows the
+   * field name in the EventBridge schema and is not checked against a live ECR event. An index is
+   * accepted whatever the field contains.
    */
   private static String notImageReason(JsonNode detail) {
     String manifestType = text(detail, "manifest-media-type");

@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Settings of the {@code gar} webhook source under {@code soci-indexer.webhook.sources.gar}.
  *
- * <p>A Pub/Sub push subscription with authentication sends a Google-signed OIDC token. The
- * service checks it against Google's public keys, which the operator provides as a JWKS file or
- * as PEM text, because the service never fetches keys at request time.
+ * <p>A Pub/Sub push subscription with authentication sends a Google-signed OIDC token. The service
+ * checks it against Google's public keys, which the operator provides as a JWKS file or as PEM
+ * text, because the service never fetches keys at request time.
  */
 @ConfigurationProperties("soci-indexer.webhook.sources.gar")
 public class GarSourceProperties {

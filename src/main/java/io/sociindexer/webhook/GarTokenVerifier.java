@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Verifies the Google-signed OIDC token that a Pub/Sub push subscription sends: an RS256
- * signature by one of the configured keys, {@code iss} {@code accounts.google.com} or {@code
+ * Verifies the Google-signed OIDC token that a Pub/Sub push subscription sends: an RS256 signature
+ * by one of the configured keys, {@code iss} {@code accounts.google.com} or {@code
  * https://accounts.google.com}, the configured {@code aud} and {@code email}, {@code
  * email_verified} true, and {@code exp} not passed.
  *
@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class GarTokenVerifier {
 
-  /** Accepted difference between this clock and Google's, as other OIDC libraries allow. */
+  /** Accepted difference between this clock and Google's, an estimate of ordinary clock drift. */
   static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
   private static final Set<String> ISSUERS =
@@ -90,7 +90,10 @@ final class GarTokenVerifier {
         && (!pemKeys.isEmpty() || !properties.getJwksPath().isBlank());
   }
 
-  /** Checks {@code token}; the exception says which check failed and never echoes the token. */
+  /**
+   * Checks {@code token}. The exception message names the failed check and never contains the
+   * token.
+   */
   void verify(String token) throws WebhookAuthenticationException {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
@@ -234,7 +237,8 @@ final class GarTokenVerifier {
   private static PublicKey pemKey(String type, byte[] der) {
     try {
       return switch (type) {
-        case "PUBLIC KEY" -> KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        case "PUBLIC KEY" ->
+            KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
         case "CERTIFICATE" ->
             CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(der))
@@ -274,7 +278,8 @@ final class GarTokenVerifier {
     try {
       JsonNode node = jsonMapper.readTree(decode(part, name));
       if (!node.isObject()) {
-        throw new WebhookAuthenticationException("invalid bearer token: " + name + " is not an object");
+        throw new WebhookAuthenticationException(
+            "invalid bearer token: " + name + " is not an object");
       }
       return node;
     } catch (JacksonException e) {

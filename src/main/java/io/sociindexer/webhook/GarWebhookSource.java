@@ -15,20 +15,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Google Artifact Registry pushes, served at {@code /webhooks/gar}, as a Pub/Sub push
- * subscription to the {@code gcr} topic delivers them.
+ * Google Artifact Registry pushes, served at {@code /webhooks/gar}, as a Pub/Sub push subscription
+ * to the {@code gcr} topic delivers them.
  *
  * <p>The body is the push envelope {@code {"message":{"data":<base64>,"messageId",...},
  * "subscription"}}, or with payload unwrapping the message data itself. The data is {@code
  * {"action":"INSERT","digest":"<host>/<project>/<repository>/<image>@sha256:...",
  * "tag":"<host>/...:<tag>"}}; {@code tag} is present only for tagged pushes. The registry is the
- * first path segment of those names, such as {@code us-docker.pkg.dev}. {@code DELETE} messages
- * are ignored. A message with a tag and no digest yields a target without a digest, which the
- * worker resolves.
+ * first path segment of those names, such as {@code us-docker.pkg.dev}. {@code DELETE} messages are
+ * ignored. A message with a tag and no digest yields a target without a digest, which the worker
+ * resolves.
  *
- * <p>The sender proves itself with the OIDC token of an authenticated push subscription in
- * {@code Authorization: Bearer}, checked by {@link GarTokenVerifier}, or, for subscriptions that
- * cannot send one, with the shared {@code token} query parameter.
+ * <p>The sender proves itself with the OIDC token of an authenticated push subscription in {@code
+ * Authorization: Bearer}, checked by {@link GarTokenVerifier}, or, for subscriptions that cannot
+ * send one, with the shared {@code token} query parameter.
  *
  * <p>Instances are thread-safe.
  */

@@ -2,13 +2,15 @@ package io.sociindexer.webhook;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Settings of the {@code github} webhook source under {@code soci-indexer.webhook.sources.github}. */
+/**
+ * Settings of the {@code github} webhook source under {@code soci-indexer.webhook.sources.github}.
+ */
 @ConfigurationProperties("soci-indexer.webhook.sources.github")
 public class GithubSourceProperties {
 
   /**
-   * The webhook secret entered in GitHub; deliveries must carry its HMAC-SHA256 signature in
-   * {@code X-Hub-Signature-256}. When empty, every delivery is rejected unless {@link
+   * The webhook secret entered in GitHub; deliveries must carry its HMAC-SHA256 signature in {@code
+   * X-Hub-Signature-256}. When empty, every delivery is rejected unless {@link
    * #isAllowUnauthenticated()} is true.
    */
   private String secret = "";

@@ -23,16 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
  * GitHub Packages container pushes to {@code ghcr.io}, served at {@code /webhooks/github}.
  *
  * <p>GitHub sends the {@code package} event ({@code registry_package} for webhooks installed
- * through a GitHub App, with the package under {@code registry_package}). Actions {@code
- * published} and {@code updated} of packages whose {@code package_type} is {@code container}
- * start jobs; other actions, other package types, {@code ping} and other events are ignored.
+ * through a GitHub App, with the package under {@code registry_package}). Actions {@code published}
+ * and {@code updated} of packages whose {@code package_type} is {@code container} start jobs; other
+ * actions, other package types, {@code ping} and other events are ignored.
  *
  * <p>The repository is {@code package.owner.login/package.name} in lowercase, because GHCR image
  * names are lowercase and {@code package.namespace} does not reliably name the owner in GitHub's
- * own payload examples. When either is missing, the path of {@code package_version.package_url}
- * is used. The tag is {@code container_metadata.tag.name} (absent for pushes by digest), and the
- * digest is {@code container_metadata.tag.digest}, or {@code package_version.name} when that
- * field is not a valid digest. The event id is the {@code X-GitHub-Delivery} GUID.
+ * own payload examples. When either is missing, the path of {@code package_version.package_url} is
+ * used. The tag is {@code container_metadata.tag.name} (absent for pushes by digest), and the
+ * digest is {@code container_metadata.tag.digest}, or {@code package_version.name} when that field
+ * is not a valid digest. The event id is the {@code X-GitHub-Delivery} GUID.
  *
  * <p>The sender proves itself with {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
  * body>}, keyed with the webhook secret and compared in constant time.
@@ -96,7 +96,8 @@ public class GithubWebhookSource implements WebhookSource {
     byte[] actualBytes = signature.get().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(actualBytes, expected.getBytes(StandardCharsets.UTF_8))) {
       throw new WebhookAuthenticationException(
-          "wrong signature in header " + SIGNATURE_HEADER
+          "wrong signature in header "
+              + SIGNATURE_HEADER
               + ": the body was changed or the secret differs from the one in GitHub");
     }
   }
@@ -118,7 +119,7 @@ public class GithubWebhookSource implements WebhookSource {
       return ignored(delivery, reason);
     }
 
-    // The payload holds the package under a field named like the event.
+    // The payload contains the package under a field named like the event.
     JsonNode root = parse(request.body());
     return mapPackageEvent(root, event, delivery);
   }
@@ -176,7 +177,10 @@ public class GithubWebhookSource implements WebhookSource {
       return (colon < 0 ? path : path.substring(0, colon)).toLowerCase(Locale.ROOT);
     }
     throw invalid(
-        packageField + ".owner.login or " + packageField + ".name is missing, and"
+        packageField
+            + ".owner.login or "
+            + packageField
+            + ".name is missing, and"
             + " package_version.package_url names no ghcr.io image");
   }
 

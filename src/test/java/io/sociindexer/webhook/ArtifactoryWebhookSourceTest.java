@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Fixture: {@code artifactory-docker-pushed.json} holds the "Docker Tag was Pushed" example of
- * JFrog's "Domain: Docker" webhook page as {@code data}, inside the envelope that page's
- * "Domain: Artifact" examples show ({@code domain}, {@code event_type}, {@code subscription_key},
- * {@code jpd_origin}, {@code source}) and that Kargo's Artifactory receiver parses.
+ * Fixture: {@code artifactory-docker-pushed.json} contains the "Docker Tag was Pushed" example of
+ * JFrog's "Domain: Docker" webhook page as {@code data}, inside the envelope that page's "Domain:
+ * Artifact" examples show ({@code domain}, {@code event_type}, {@code subscription_key}, {@code
+ * jpd_origin}, {@code source}) and that Kargo's Artifactory receiver parses.
  */
 class ArtifactoryWebhookSourceTest {
 
@@ -58,12 +58,15 @@ class ArtifactoryWebhookSourceTest {
         .containsExactly(
             new WebhookSource.SourceImage(
                 "docker-remote-cache/library/ubuntu/latest/list.manifest.json",
-                new ImageTarget("example.jfrog.io", "library/ubuntu", "latest", Digest.parse(DIGEST))));
+                new ImageTarget(
+                    "example.jfrog.io", "library/ubuntu", "latest", Digest.parse(DIGEST))));
   }
 
   @Test
   void repositoryPathPrefixApplied() throws IOException {
-    properties.getRegistries().put("docker-remote-cache", "artifactory.example:8443/docker-remote-cache");
+    properties
+        .getRegistries()
+        .put("docker-remote-cache", "artifactory.example:8443/docker-remote-cache");
 
     var mapping = source.map(request(fixture(), null));
 
@@ -84,7 +87,8 @@ class ArtifactoryWebhookSourceTest {
 
     var mapping = source.map(request(body));
 
-    assertThat(mapping.images()).singleElement()
+    assertThat(mapping.images())
+        .singleElement()
         .satisfies(image -> assertThat(image.target().tag()).isEqualTo("1.0"));
   }
 
@@ -109,7 +113,8 @@ class ArtifactoryWebhookSourceTest {
 
     assertThat(mapping.ignored())
         .containsExactly(
-            new IgnoredEvent("docker-local/app/1.0/manifest.json", "not a push: event_type is deleted"));
+            new IgnoredEvent(
+                "docker-local/app/1.0/manifest.json", "not a push: event_type is deleted"));
   }
 
   @Test
@@ -122,7 +127,8 @@ class ArtifactoryWebhookSourceTest {
 
     var mapping = source.map(request(body));
 
-    assertThat(mapping.ignored().getFirst().reason()).isEqualTo("not a Docker event: domain is artifact");
+    assertThat(mapping.ignored().getFirst().reason())
+        .isEqualTo("not a Docker event: domain is artifact");
   }
 
   @Test
@@ -137,7 +143,8 @@ class ArtifactoryWebhookSourceTest {
     var mapping = source.map(request(body));
 
     assertThat(mapping.images()).isEmpty();
-    assertThat(mapping.ignored().getFirst().reason()).startsWith("invalid event: invalid sha256 digest");
+    assertThat(mapping.ignored().getFirst().reason())
+        .startsWith("invalid event: invalid sha256 digest");
   }
 
   @Test
@@ -165,7 +172,8 @@ class ArtifactoryWebhookSourceTest {
   void authenticateAcceptsPlainSecret() {
     properties.setSecret(SECRET);
 
-    assertThatCode(() -> source.authenticate(request(new byte[0], SECRET))).doesNotThrowAnyException();
+    assertThatCode(() -> source.authenticate(request(new byte[0], SECRET)))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -194,7 +202,9 @@ class ArtifactoryWebhookSourceTest {
     // Computed with: printf '{"a":1}' | openssl sha256 -hmac 'tell no one'
     String expected = "e91535f37a3b845144017f99086c0cbc75a350c3866115f041e35f8dc8c566a7";
 
-    String actual = ArtifactoryWebhookSource.hmacSha256Hex(SECRET, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    String actual =
+        ArtifactoryWebhookSource.hmacSha256Hex(
+            SECRET, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
 
     assertThat(actual).isEqualTo(expected);
   }

@@ -49,18 +49,18 @@ class EcrWebhookSourceTest {
 
   static String event(String detailType, String detail) {
     return """
-        {"version":"0","id":"e1","detail-type":"%s","source":"aws.ecr",
-         "account":"123456789012","time":"2024-01-01T00:00:00Z","region":"%s",
-         "resources":[],"detail":%s}
-        """
+    {"version":"0","id":"e1","detail-type":"%s","source":"aws.ecr",
+     "account":"123456789012","time":"2024-01-01T00:00:00Z","region":"%s",
+     "resources":[],"detail":%s}
+    """
         .formatted(detailType, "us-west-2", detail);
   }
 
   static String pushDetail(String tag) {
     return """
-        {"result":"SUCCESS","repository-name":"team/app","image-digest":"%s",
-         "action-type":"PUSH"%s}
-        """
+    {"result":"SUCCESS","repository-name":"team/app","image-digest":"%s",
+     "action-type":"PUSH"%s}
+    """
         .formatted(DIGEST, tag == null ? "" : ",\"image-tag\":\"" + tag + "\"");
   }
 
@@ -78,7 +78,9 @@ class EcrWebhookSourceTest {
   void snsNotificationMapped() throws IOException {
     var mapping = source.map(request(fixture("ecr-sns-notification.json"), Map.of()));
 
-    assertThat(mapping.images()).extracting(WebhookSource.SourceImage::target).containsExactly(PUSHED);
+    assertThat(mapping.images())
+        .extracting(WebhookSource.SourceImage::target)
+        .containsExactly(PUSHED);
   }
 
   @Test
@@ -111,7 +113,8 @@ class EcrWebhookSourceTest {
 
   @Test
   void chinaRegionGetsCnSuffix() {
-    String body = event(EcrWebhookSource.IMAGE_ACTION, pushDetail("1")).replace("us-west-2", "cn-north-1");
+    String body =
+        event(EcrWebhookSource.IMAGE_ACTION, pushDetail("1")).replace("us-west-2", "cn-north-1");
 
     var mapping = source.map(request(body));
 
@@ -136,7 +139,8 @@ class EcrWebhookSourceTest {
 
     var mapping = source.map(request(event(EcrWebhookSource.IMAGE_ACTION, detail)));
 
-    assertThat(mapping.ignored().getFirst().reason()).isEqualTo("push did not succeed: result is FAILURE");
+    assertThat(mapping.ignored().getFirst().reason())
+        .isEqualTo("push did not succeed: result is FAILURE");
   }
 
   @Test

@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Payloads follow Google's "Configure Pub/Sub notifications" page of Artifact Registry (the
- * {@code action}, {@code digest} and {@code tag} fields) inside the push envelope of the Pub/Sub
- * "Push subscriptions" page ({@code message.data} in base64, {@code messageId}, {@code
- * publishTime}, {@code subscription}). Tokens carry the claims of the example on Pub/Sub's
- * "Authentication for push subscriptions" page and are signed with a key pair made here.
+ * Payloads follow Google's "Configure Pub/Sub notifications" page of Artifact Registry (the {@code
+ * action}, {@code digest} and {@code tag} fields) inside the push envelope of the Pub/Sub "Push
+ * subscriptions" page ({@code message.data} in base64, {@code messageId}, {@code publishTime},
+ * {@code subscription}). Tokens carry the claims of the example on Pub/Sub's "Authentication for
+ * push subscriptions" page and are signed with a key pair made here.
  */
 class GarWebhookSourceTest {
 
@@ -97,10 +97,11 @@ class GarWebhookSourceTest {
 
   static String claims(String audience, String email, Instant expiry) {
     return """
-        {"aud":"%s","azp":"113774264463038321964","email":"%s","email_verified":true,
-         "exp":%d,"iat":%d,"iss":"https://accounts.google.com","sub":"113774264463038321964"}
-        """
-        .formatted(audience, email, expiry.getEpochSecond(), expiry.minusSeconds(3600).getEpochSecond());
+    {"aud":"%s","azp":"113774264463038321964","email":"%s","email_verified":true,
+     "exp":%d,"iat":%d,"iss":"https://accounts.google.com","sub":"113774264463038321964"}
+    """
+        .formatted(
+            audience, email, expiry.getEpochSecond(), expiry.minusSeconds(3600).getEpochSecond());
   }
 
   static String jwt(String keyId, KeyPair pair, String claims) throws GeneralSecurityException {
@@ -122,11 +123,11 @@ class GarWebhookSourceTest {
   static String pushBody(String data) {
     String encoded = Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8));
     return """
-        {"message":{"attributes":{},"data":"%s","messageId":"2070443601311540",
-         "message_id":"2070443601311540","publishTime":"2026-03-01T11:59:58.123Z",
-         "publish_time":"2026-03-01T11:59:58.123Z"},
-         "subscription":"projects/my-project/subscriptions/soci-indexer"}
-        """
+    {"message":{"attributes":{},"data":"%s","messageId":"2070443601311540",
+     "message_id":"2070443601311540","publishTime":"2026-03-01T11:59:58.123Z",
+     "publish_time":"2026-03-01T11:59:58.123Z"},
+     "subscription":"projects/my-project/subscriptions/soci-indexer"}
+    """
         .formatted(encoded);
   }
 
@@ -141,8 +142,10 @@ class GarWebhookSourceTest {
     return data.append('}').toString();
   }
 
-  static WebhookRequest request(String body, Map<String, List<String>> headers, Map<String, List<String>> query) {
-    return new WebhookRequest(body.getBytes(StandardCharsets.UTF_8), headers, query, "application/json");
+  static WebhookRequest request(
+      String body, Map<String, List<String>> headers, Map<String, List<String>> query) {
+    return new WebhookRequest(
+        body.getBytes(StandardCharsets.UTF_8), headers, query, "application/json");
   }
 
   static WebhookRequest request(String body) {
@@ -193,9 +196,11 @@ class GarWebhookSourceTest {
   void unwrappedPayloadMapped() {
     var headers = Map.of(GarWebhookSource.MESSAGE_ID_HEADER, List.of("42"));
 
-    var mapping = source().map(request(insert(IMAGE + "@" + DIGEST, IMAGE + ":2.0"), headers, Map.of()));
+    var mapping =
+        source().map(request(insert(IMAGE + "@" + DIGEST, IMAGE + ":2.0"), headers, Map.of()));
 
-    assertThat(mapping.images()).singleElement()
+    assertThat(mapping.images())
+        .singleElement()
         .satisfies(image -> assertThat(image.event()).isEqualTo("42"));
   }
 
@@ -276,7 +281,8 @@ class GarWebhookSourceTest {
   @Test
   void authenticateRejectsWrongAudience() throws Exception {
     configureOidc();
-    String token = jwt("key-1", keys, claims("https://other.example", EMAIL, NOW.plusSeconds(3000)));
+    String token =
+        jwt("key-1", keys, claims("https://other.example", EMAIL, NOW.plusSeconds(3000)));
 
     assertThatThrownBy(() -> source().authenticate(bearer(token)))
         .isInstanceOf(WebhookAuthenticationException.class)
@@ -319,7 +325,8 @@ class GarWebhookSourceTest {
   void authenticateRejectsUnsignedToken() throws Exception {
     configureOidc();
     String header = base64Url("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
-    String body = base64Url(claims(AUDIENCE, EMAIL, NOW.plusSeconds(3000)).getBytes(StandardCharsets.UTF_8));
+    String body =
+        base64Url(claims(AUDIENCE, EMAIL, NOW.plusSeconds(3000)).getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> source().authenticate(bearer(header + "." + body + ".")))
         .isInstanceOf(WebhookAuthenticationException.class)

@@ -17,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fixtures: {@code github-package-published.json} follows {@code
- * payload-examples/api.github.com/package/published.docker.payload.json} of octokit/webhooks
- * (the payload GitHub documents for the {@code package} event), trimmed, with {@code
- * package_type} {@code CONTAINER} as GHCR sends it and a tag and full digests filled in. The
- * {@code registry_package} file holds the same package under the legacy field name, as in the
- * octokit example of that event.
+ * payload-examples/api.github.com/package/published.docker.payload.json} of octokit/webhooks (the
+ * payload GitHub documents for the {@code package} event), trimmed, with {@code package_type}
+ * {@code CONTAINER} as GHCR sends it and a tag and full digests filled in. The {@code
+ * registry_package} file contains the same package under the legacy field name, as in the octokit
+ * example of that event.
  */
 class GithubWebhookSourceTest {
 
@@ -55,10 +55,10 @@ class GithubWebhookSourceTest {
 
   static String packageEvent(String action, String packageType, String tagDigest, String name) {
     return """
-        {"action":"%s","package":{"name":"App","package_type":"%s",
-         "owner":{"login":"Some-Org"},
-         "package_version":{"name":"%s","container_metadata":{"tag":{"name":"","digest":"%s"}}}}}
-        """
+    {"action":"%s","package":{"name":"App","package_type":"%s",
+     "owner":{"login":"Some-Org"},
+     "package_version":{"name":"%s","container_metadata":{"tag":{"name":"","digest":"%s"}}}}}
+    """
         .formatted(action, packageType, name, tagDigest);
   }
 
@@ -71,7 +71,8 @@ class GithubWebhookSourceTest {
         .containsExactly(
             new WebhookSource.SourceImage(
                 DELIVERY,
-                new ImageTarget("ghcr.io", "octo-org/hello-world", "v1.2.0", Digest.parse(DIGEST))));
+                new ImageTarget(
+                    "ghcr.io", "octo-org/hello-world", "v1.2.0", Digest.parse(DIGEST))));
   }
 
   @Test
@@ -80,8 +81,10 @@ class GithubWebhookSourceTest {
 
     var mapping = source.map(request("registry_package", body, null));
 
-    assertThat(mapping.images()).singleElement()
-        .satisfies(image -> assertThat(image.target().repository()).isEqualTo("octo-org/hello-world"));
+    assertThat(mapping.images())
+        .singleElement()
+        .satisfies(
+            image -> assertThat(image.target().repository()).isEqualTo("octo-org/hello-world"));
   }
 
   @Test
@@ -93,14 +96,16 @@ class GithubWebhookSourceTest {
 
   @Test
   void repositoryLowercased() {
-    var mapping = source.map(request("package", packageEvent("published", "CONTAINER", DIGEST, "")));
+    var mapping =
+        source.map(request("package", packageEvent("published", "CONTAINER", DIGEST, "")));
 
     assertThat(mapping.images().getFirst().target().repository()).isEqualTo("some-org/app");
   }
 
   @Test
   void emptyTagHasDigestOnly() {
-    var mapping = source.map(request("package", packageEvent("published", "CONTAINER", DIGEST, "")));
+    var mapping =
+        source.map(request("package", packageEvent("published", "CONTAINER", DIGEST, "")));
 
     assertThat(mapping.images().getFirst().target().tag()).isNull();
     assertThat(mapping.images().getFirst().target().digest()).isEqualTo(Digest.parse(DIGEST));
@@ -131,7 +136,8 @@ class GithubWebhookSourceTest {
 
     assertThat(mapping.images()).isEmpty();
     assertThat(mapping.ignored())
-        .containsExactly(new IgnoredEvent(DELIVERY, "not a container package: package_type is npm"));
+        .containsExactly(
+            new IgnoredEvent(DELIVERY, "not a container package: package_type is npm"));
   }
 
   @Test
@@ -200,7 +206,8 @@ class GithubWebhookSourceTest {
     // this signature.
     String expected = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
-    String actual = GithubWebhookSource.hmacSha256Hex(SECRET, "Hello, World!".getBytes(StandardCharsets.UTF_8));
+    String actual =
+        GithubWebhookSource.hmacSha256Hex(SECRET, "Hello, World!".getBytes(StandardCharsets.UTF_8));
 
     assertThat(actual).isEqualTo(expected);
   }
