@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,12 +114,27 @@ class ErrorHintsTest {
   }
 
   @Test
-  void plainHttpRegistryOverTlsFailsWithHint() throws IOException {
-    try (MockWebServer server = new MockWebServer()) {
-      server.enqueue(new MockResponse.Builder().code(404).build());
-      server.start(InetAddress.getByName("127.0.0.1"), 0);
+  void plainHttpRegistryOverTlsFailsWithHint() throws Exception {
+    // A plain-HTTP server answers the TLS client hello with an HTTP response, which the TLS
+    // client rejects at once as an unrecognized SSL message.
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Thread answerer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (Socket socket = server.accept()) {
+                      socket.getInputStream().read(new byte[512]);
+                      socket
+                          .getOutputStream()
+                          .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+                      socket.getOutputStream().flush();
+                    } catch (IOException ignored) {
+                      // The client may close first.
+                    }
+                  });
 
-      Result result = run("127.0.0.1:" + server.getPort() + "/app:1");
+      Result result = run("127.0.0.1:" + server.getLocalPort() + "/app:1");
+      answerer.join(5000);
 
       assertThat(result.status).isEqualTo(1);
       assertThat(result.err)
