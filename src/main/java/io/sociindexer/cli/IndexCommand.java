@@ -284,7 +284,7 @@ public final class IndexCommand {
      * characters only, and at most 127 of them so that a one-character source tag still fits the
      * 128-character limit.
      */
-    private static IndexOptions withSuffix(IndexOptions options, String suffix) {
+    static IndexOptions withSuffix(IndexOptions options, String suffix) {
       if (!TAG_SUFFIX.matcher(suffix).matches()) {
         throw new UsageException(
             "invalid --tag-suffix '" + suffix + "': use only the tag characters A-Z, a-z, 0-9,"
@@ -305,7 +305,7 @@ public final class IndexCommand {
     private static final Pattern TAG_SUFFIX = Pattern.compile("[A-Za-z0-9_.-]*");
     private static final int MAX_TAG_SUFFIX_LENGTH = 127;
 
-    private static long positive(String option, long value) {
+    static long positive(String option, long value) {
       if (value <= 0) {
         throw new UsageException(option + " must be greater than zero");
       }
@@ -320,7 +320,7 @@ public final class IndexCommand {
       }
     }
 
-    private static Platform platform(String text) {
+    static Platform platform(String text) {
       try {
         return Platform.parse(text);
       } catch (IllegalArgumentException e) {
@@ -328,7 +328,7 @@ public final class IndexCommand {
       }
     }
 
-    private static String value(List<String> args, int index, String option) {
+    static String value(List<String> args, int index, String option) {
       if (index >= args.size() || args.get(index).startsWith("--")) {
         throw new UsageException(option + " needs a value");
       }
