@@ -29,9 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/v1/backfill}: lists the tags of a repository that match a glob and queues a
  * job for each one not indexed yet (see {@link BackfillPlanner} for what is left out). Unlike the
- * job API, this call contacts the registry, so it first asks the {@link ImageAdmission} bean,
- * when there is one, whether the registry may be contacted at all; a registry outside the
- * allow-list is refused with 403 before any request. Each tag then passes the admission filters
+ * job API, this call contacts the registry, so it first checks the repository with the {@link
+ * ImageAdmission} bean, when there is one. A registry outside the allow-list is rejected with
+ * 403 before any request. Each tag then passes the admission filters
  * like any other job. Errors are RFC 9457 problem details.
  */
 @RestController
@@ -41,7 +41,7 @@ public class BackfillController {
   /** The {@code source} of the jobs a backfill queues. */
   public static final String SOURCE = "backfill";
 
-  /** The source name given to {@link ImageAdmission}, which knows webhook sources and the API. */
+  /** Source name passed to {@link ImageAdmission}, whose sources are the webhooks and the API. */
   static final String ADMISSION_SOURCE = "api";
 
   /**

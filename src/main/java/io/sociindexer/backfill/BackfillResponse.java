@@ -3,7 +3,7 @@ package io.sociindexer.backfill;
 import java.util.List;
 
 /**
- * The answer of {@code POST /api/v1/backfill}.
+ * The response body of {@code POST /api/v1/backfill}.
  *
  * @param queued how many jobs were queued, one per tag to index
  * @param skipped the tags that match the glob but got no job, each with the reason

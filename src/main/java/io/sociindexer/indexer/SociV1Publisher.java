@@ -33,7 +33,7 @@ final class SociV1Publisher {
   private final ImageStore store;
   private final ReferrersStore referrers;
 
-  /** Whether the registry has the referrers API, once a push or a probe has told. */
+  /** Whether the registry has the referrers API; null until a push or a probe shows it. */
   private Boolean referrersApi;
 
   SociV1Publisher(IndexOptions options, ImageStore store) throws IOException {
@@ -151,14 +151,14 @@ final class SociV1Publisher {
     StoredManifest stored = store.fetchManifest(current.get().toString());
     if (!stored.mediaType().isIndex()) {
       throw new IOException(
-          "referrers tag " + tag + " in " + store.describe() + " holds a " + stored.mediaType()
+          "referrers tag " + tag + " in " + store.describe() + " contains a " + stored.mediaType()
               + ", not an image index; remove or retag it so that referrers can be listed there");
     }
     try {
       return ImageIndex.parse(stored.bytes());
     } catch (RuntimeException e) {
       throw new IOException(
-          "referrers tag " + tag + " in " + store.describe() + " holds an invalid image index: "
+          "referrers tag " + tag + " in " + store.describe() + " contains an invalid image index: "
               + e.getMessage(), e);
     }
   }

@@ -217,8 +217,8 @@ public final class RegistryClient {
   /**
    * Uploads a manifest that has a {@code subject}, like {@link #pushManifest}, and returns the
    * digest in the registry's {@code OCI-Subject} response header. A registry with the referrers
-   * API sends that header to say it indexed the subject; one without it sends nothing, and the
-   * client must then maintain the referrers tag itself.
+   * API sends that header when it indexed the subject. Without the header, the client maintains
+   * the referrers tag itself.
    *
    * @return the {@code OCI-Subject} digest, or empty when the header is absent or invalid
    */
@@ -260,8 +260,9 @@ public final class RegistryClient {
    * <p>NOTE: only the first page is read; a registry that pages referrers with a Link header
    * hides the rest, which for SOCI means a second index for the same manifest may go unseen.
    *
-   * @return the referrers index, or empty when the registry has no referrers API: it answers 404,
-   *     or answers 200 with something other than an OCI image index (such as a login page)
+   * @return the referrers index, or empty when the registry has no referrers API. That is the case
+   *     when it returns 404, or 200 with something other than an OCI image index (such as a
+   *     login page)
    */
   public Optional<ImageIndex> listReferrers(Reference repository, Digest subject, String artifactType)
       throws RegistryException {
@@ -292,7 +293,7 @@ public final class RegistryClient {
       RegistryException.Context context, Response response) throws RegistryException {
     String type = String.valueOf(response.header("Content-Type")).split(";", 2)[0].strip();
     if (!type.equals(MediaType.OCI_INDEX.value()) && !type.equals("application/json")) {
-      log.info("referrers endpoint answered with Content-Type {}; treating the registry as"
+      log.info("referrers endpoint returned Content-Type {}; treating the registry as"
           + " having no referrers API", type);
       return Optional.empty();
     }
@@ -300,7 +301,7 @@ public final class RegistryClient {
     try {
       return Optional.of(ImageIndex.parse(bytes));
     } catch (RuntimeException e) {
-      log.info("referrers endpoint answered with an invalid index ({}); treating the registry as"
+      log.info("referrers endpoint returned an invalid index ({}); treating the registry as"
           + " having no referrers API", e.getMessage());
       return Optional.empty();
     }

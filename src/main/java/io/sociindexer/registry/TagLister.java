@@ -20,12 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Lists the tags of a repository with {@code GET /v2/<name>/tags/list}, page by page. It follows
  * the {@code Link: <...>; rel="next"} header, and when a registry sends no Link header but fills
- * a page, it asks for the next page with {@code last}. Links to another host or scheme are
+ * a page, it requests the next page with {@code last}. Links to another host or scheme are
  * refused, so a registry cannot make the client call an address it was not given.
  */
 final class TagLister {
 
-  /** A tag list page is a small JSON document; 4 MiB holds about 30,000 long tags. */
+  /** A tag list page is a small JSON document; 4 MiB fits about 30,000 tags of 128 characters. */
   static final int MAX_PAGE_BYTES = 4 * 1024 * 1024;
 
   /** Stops a registry whose links loop from keeping the client busy forever. */

@@ -30,7 +30,7 @@ public final class ReferrersTag {
   /**
    * Returns the descriptor a referrers list holds for {@code manifest}: the OCI manifest media
    * type, digest and size, the manifest's {@code artifactType} (or its config media type when it
-   * has none, as the spec asks) and the manifest's annotations.
+   * has none, as the image spec requires) and the manifest's annotations.
    */
   public static Descriptor referrerDescriptor(ImageManifest manifest) {
     String artifactType =
@@ -48,7 +48,7 @@ public final class ReferrersTag {
    * already listed, in which case {@code existing} is returned unchanged, so that adding the same
    * referrer twice leaves one entry and the same bytes.
    *
-   * @param existing the index the referrers tag holds now, or null when the tag does not exist
+   * @param existing the index the referrers tag contains now, or null when the tag does not exist
    */
   public static ImageIndex withReferrer(ImageIndex existing, Descriptor referrer) {
     Objects.requireNonNull(referrer, "referrer");

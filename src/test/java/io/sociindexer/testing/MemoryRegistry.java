@@ -31,9 +31,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * An in-memory distribution registry on a MockWebServer at 127.0.0.1, for one repository or
  * several: manifests (GET, HEAD, PUT by tag or digest), blobs (GET, HEAD, monolithic upload), the
  * tag list with {@code n}/{@code last} pagination and a {@code Link} header, and optionally the
- * referrers API. With the referrers API on, a pushed manifest with a {@code subject} is answered
- * with {@code OCI-Subject} and listed by {@code GET /v2/<name>/referrers/<digest>}; with it off,
- * that route answers 404 as Distribution 2.8 does.
+ * referrers API. With the referrers API on, the push of a manifest with a {@code subject} returns
+ * {@code OCI-Subject}, and {@code GET /v2/<name>/referrers/<digest>} lists the manifest. With it
+ * off, that route returns 404 as Distribution 2.8 does.
  */
 public final class MemoryRegistry implements AutoCloseable {
 
