@@ -6,6 +6,7 @@ import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.IndexResult;
 import io.sociindexer.indexer.OciLayoutImageStore;
 import io.sociindexer.indexer.RegistryImageStore;
+import io.sociindexer.indexer.SociVersion;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.Platform;
 import io.sociindexer.oci.Reference;
@@ -45,6 +46,9 @@ public final class IndexCommand {
         --tag-suffix SUFFIX     suffix of the output tag (default -soci)
         --in-place              move the source tag to the SOCI-enabled index, only if the
                                 tag still points at the digest that was indexed
+        --soci-version v1|v2    SOCI index format (default v2); v1 pushes one index per image
+                                manifest with the manifest as its subject, found through the
+                                referrers API or the sha256-<hex> referrers tag, and tags nothing
         --docker-config FILE    docker config.json with registry credentials
                                 (default $DOCKER_CONFIG/config.json, then ~/.docker/config.json)
         --oci-layout DIR        read and write an OCI image layout instead of a registry
@@ -144,6 +148,7 @@ public final class IndexCommand {
       String tag = null;
       String tagSuffix = null;
       boolean inPlace = false;
+      SociVersion sociVersion = SociVersion.V2;
 
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
@@ -188,6 +193,7 @@ public final class IndexCommand {
           case "--oci-layout" -> parsed.layout = Path.of(value);
           case "--tag" -> tag = value;
           case "--docker-config" -> parsed.dockerConfig = Path.of(value);
+          case "--soci-version" -> sociVersion = sociVersion(value);
           default -> throw new IllegalStateException("no handler for option " + name);
         }
       }
@@ -198,7 +204,19 @@ public final class IndexCommand {
       if (inPlace && tagSuffix != null) {
         throw new UsageException("--tag-suffix and --in-place cannot be used together");
       }
-      parsed.options = parsed.options.withPlatforms(platforms).withInPlace(inPlace);
+      if (sociVersion == SociVersion.V1 && (inPlace || tagSuffix != null)) {
+        throw new UsageException(
+            "--soci-version v1 tags nothing, so --in-place and --tag-suffix do not apply");
+      }
+      if (sociVersion == SociVersion.V1 && parsed.layout != null) {
+        throw new UsageException(
+            "--soci-version v1 needs a registry with referrers; an --oci-layout takes v2 only");
+      }
+      parsed.options =
+          parsed.options
+              .withPlatforms(platforms)
+              .withInPlace(inPlace)
+              .withSociVersion(sociVersion);
       if (tagSuffix != null) {
         parsed.options = withSuffix(parsed.options, tagSuffix);
       }
@@ -219,7 +237,8 @@ public final class IndexCommand {
             "--tag-suffix",
             "--oci-layout",
             "--tag",
-            "--docker-config");
+            "--docker-config",
+            "--soci-version");
 
     private static final Set<String> FLAG_OPTIONS = Set.of("--help", "--plain-http", "--in-place");
 
@@ -265,7 +284,7 @@ public final class IndexCommand {
      * characters only, and at most 127 of them so that a one-character source tag still fits the
      * 128-character limit.
      */
-    private static IndexOptions withSuffix(IndexOptions options, String suffix) {
+    static IndexOptions withSuffix(IndexOptions options, String suffix) {
       if (!TAG_SUFFIX.matcher(suffix).matches()) {
         throw new UsageException(
             "invalid --tag-suffix '" + suffix + "': use only the tag characters A-Z, a-z, 0-9,"
@@ -286,14 +305,22 @@ public final class IndexCommand {
     private static final Pattern TAG_SUFFIX = Pattern.compile("[A-Za-z0-9_.-]*");
     private static final int MAX_TAG_SUFFIX_LENGTH = 127;
 
-    private static long positive(String option, long value) {
+    static long positive(String option, long value) {
       if (value <= 0) {
         throw new UsageException(option + " must be greater than zero");
       }
       return value;
     }
 
-    private static Platform platform(String text) {
+    static SociVersion sociVersion(String text) {
+      try {
+        return SociVersion.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--soci-version: " + e.getMessage());
+      }
+    }
+
+    static Platform platform(String text) {
       try {
         return Platform.parse(text);
       } catch (IllegalArgumentException e) {
@@ -301,7 +328,7 @@ public final class IndexCommand {
       }
     }
 
-    private static String value(List<String> args, int index, String option) {
+    static String value(List<String> args, int index, String option) {
       if (index >= args.size() || args.get(index).startsWith("--")) {
         throw new UsageException(option + " needs a value");
       }

@@ -5,23 +5,26 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Routes the process arguments: {@code index ...} runs {@link IndexCommand}, help options print
- * the top-level usage, and no arguments or only {@code --name=value} options start the service.
- * Any other first argument is an unknown command.
+ * Routes the process arguments: {@code index ...} runs {@link IndexCommand}, {@code backfill ...}
+ * runs {@link BackfillCommand}, help options print the top-level usage, and no arguments or only
+ * {@code --name=value} options start the service. Any other first argument is an unknown command.
  */
 public final class MainCommand {
 
   static final String USAGE =
       """
       Usage:
-        soci-indexer index REFERENCE [options]    index one image in a registry
-        soci-indexer index --oci-layout DIR ...   index an image in an OCI image layout
-        soci-indexer [--name=value ...]           run the indexing service
-        soci-indexer help [index]                 print this help, or the help of index
+        soci-indexer index REFERENCE [options]      index one image in a registry
+        soci-indexer index --oci-layout DIR ...     index an image in an OCI image layout
+        soci-indexer backfill REPOSITORY [options]  index a repository's tags not indexed yet
+        soci-indexer [--name=value ...]             run the indexing service
+        soci-indexer help [COMMAND]                 print this help, or the help of a command
 
       Commands:
-        index   builds zTOCs and a SOCI v2 index for one image and exits;
-                run 'soci-indexer index --help' for its options
+        index     builds zTOCs and a SOCI index for one image and exits;
+                  run 'soci-indexer index --help' for its options
+        backfill  lists the tags of a repository that match a glob and indexes those
+                  not indexed yet; run 'soci-indexer backfill --help' for its options
 
       With no command, soci-indexer runs the service (HTTP API, registry notifications and
       workers) until it is stopped. Options of the form --name=value set Spring Boot
@@ -54,6 +57,7 @@ public final class MainCommand {
     return OptionalInt.of(
         switch (command) {
           case "index" -> new IndexCommand(out, err).run(rest);
+          case "backfill" -> new BackfillCommand(out, err).run(rest);
           case "help", "-h", "--help" -> help(rest);
           default -> unknown(command);
         });
@@ -71,6 +75,10 @@ public final class MainCommand {
   private int help(List<String> rest) {
     if (!rest.isEmpty() && rest.getFirst().equals("index")) {
       out.print(IndexCommand.USAGE);
+      return 0;
+    }
+    if (!rest.isEmpty() && rest.getFirst().equals("backfill")) {
+      out.print(BackfillCommand.USAGE);
       return 0;
     }
     out.print(USAGE);

@@ -26,11 +26,18 @@ final class Summary {
           out.println("nothing to index: no layer needs a zTOC, so nothing was pushed");
       case ALREADY_SOCI_ENABLED ->
           out.println("already SOCI-enabled: " + result.reason() + "; nothing was pushed");
-      case INDEXED ->
-          out.println(
-              "image index " + result.imageIndex().digest() + " tagged " + result.outputTag());
+      case INDEXED -> printIndexed(result);
     }
     out.printf(Locale.ROOT, "done in %.1f s%n", result.duration().toMillis() / 1000.0);
+  }
+
+  private void printIndexed(IndexResult result) {
+    if (result.imageIndex().digest().equals(result.sourceDigest())) {
+      out.println(
+          "SOCI v1 indexes refer to the image manifests; the image and its tags are unchanged");
+      return;
+    }
+    out.println("image index " + result.imageIndex().digest() + " tagged " + result.outputTag());
   }
 
   private void printPlatform(PlatformOutcome platform) {
@@ -45,7 +52,9 @@ final class Summary {
     }
     if (platform.sociIndex() != null) {
       out.println("    SOCI index " + platform.sociIndex().digest());
-      out.println("    image manifest rewritten as " + platform.rewrittenManifest().digest());
+      if (platform.rewrittenManifest() != null) {
+        out.println("    image manifest rewritten as " + platform.rewrittenManifest().digest());
+      }
     }
   }
 

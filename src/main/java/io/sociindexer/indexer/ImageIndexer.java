@@ -62,6 +62,8 @@ public final class ImageIndexer {
   public IndexResult index(ImageStore store, String tag, Digest digest, IndexListener listener)
       throws IOException {
     long started = System.nanoTime();
+    SociV1Publisher v1 =
+        options.sociVersion() == SociVersion.V1 ? new SociV1Publisher(options, store) : null;
     if (tag == null && digest == null && store instanceof OciLayoutImageStore layout) {
       tag = layout.onlyTag();
     }
@@ -100,6 +102,9 @@ public final class ImageIndexer {
           IndexResult.Status.NOTHING_TO_INDEX, image, root.digest(), outcomes, null, null, took);
     }
 
+    if (v1 != null) {
+      return publishV1(v1, image, root, tag, work, started);
+    }
     SociPublisher.Published published =
         new SociPublisher(options, store).publish(source, work, tag, root.digest());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -117,6 +122,31 @@ public final class ImageIndexer {
         published.imageIndex(),
         published.outputTag(),
         took);
+  }
+
+  /**
+   * Publishes SOCI v1 indexes. The result's {@code imageIndex} is the descriptor of the unchanged
+   * source manifest or index, the image that is now SOCI-enabled through its referrers, and its
+   * {@code outputTag} is the source tag, which still points at it (null for a digest-only image).
+   */
+  private IndexResult publishV1(
+      SociV1Publisher v1,
+      String image,
+      StoredManifest root,
+      String tag,
+      List<ManifestWork> work,
+      long started)
+      throws IOException {
+    List<PlatformOutcome> outcomes = v1.publish(work);
+    Descriptor source = Descriptor.of(root.mediaType(), root.digest(), root.bytes().length);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    log.info(
+        "indexed image={} soci.version=v1 manifest.digest={} duration.ms={}",
+        image,
+        root.digest(),
+        took.toMillis());
+    return new IndexResult(
+        IndexResult.Status.INDEXED, image, root.digest(), outcomes, source, tag, took);
   }
 
   /** Reads the manifest of {@code entry} unless it is skipped; its layers are not read yet. */

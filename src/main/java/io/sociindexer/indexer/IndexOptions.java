@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param tagSuffix suffix of the tag that receives the SOCI-enabled image index
  * @param inPlace move the source tag itself to the SOCI-enabled index instead of using a suffix
  * @param buildToolIdentifier written into each zTOC and into the SOCI index annotation
+ * @param sociVersion the SOCI index format; {@link SociVersion#V1} ignores {@code tagSuffix}
+ *     because it tags nothing, and cannot be combined with {@code inPlace}
  */
 public record IndexOptions(
     long spanSize,
@@ -22,7 +24,8 @@ public record IndexOptions(
     List<Platform> platforms,
     String tagSuffix,
     boolean inPlace,
-    String buildToolIdentifier) {
+    String buildToolIdentifier,
+    SociVersion sociVersion) {
 
   public static final long DEFAULT_SPAN_SIZE = 4L << 20;
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
@@ -49,6 +52,24 @@ public record IndexOptions(
               + " overwrite the source tag");
     }
     Objects.requireNonNull(buildToolIdentifier, "buildToolIdentifier");
+    Objects.requireNonNull(sociVersion, "sociVersion");
+    if (inPlace && sociVersion == SociVersion.V1) {
+      throw new IllegalArgumentException(
+          "in-place mode moves a tag to a SOCI v2 image index, but SOCI v1 output tags nothing;"
+              + " turn off in-place mode or use SOCI v2");
+    }
+  }
+
+  /** Creates options for SOCI v2 output. */
+  public IndexOptions(
+      long spanSize,
+      long minLayerSize,
+      List<Platform> platforms,
+      String tagSuffix,
+      boolean inPlace,
+      String buildToolIdentifier) {
+    this(
+        spanSize, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, SociVersion.V2);
   }
 
   public static IndexOptions defaults() {
@@ -62,23 +83,33 @@ public record IndexOptions(
   }
 
   public IndexOptions withSpanSize(long value) {
-    return new IndexOptions(value, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier);
+    return new IndexOptions(
+        value, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
   }
 
   public IndexOptions withMinLayerSize(long value) {
-    return new IndexOptions(spanSize, value, platforms, tagSuffix, inPlace, buildToolIdentifier);
+    return new IndexOptions(
+        spanSize, value, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
   }
 
   public IndexOptions withPlatforms(List<Platform> value) {
-    return new IndexOptions(spanSize, minLayerSize, value, tagSuffix, inPlace, buildToolIdentifier);
+    return new IndexOptions(
+        spanSize, minLayerSize, value, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
   }
 
   public IndexOptions withTagSuffix(String value) {
-    return new IndexOptions(spanSize, minLayerSize, platforms, value, inPlace, buildToolIdentifier);
+    return new IndexOptions(
+        spanSize, minLayerSize, platforms, value, inPlace, buildToolIdentifier, sociVersion);
   }
 
   public IndexOptions withInPlace(boolean value) {
-    return new IndexOptions(spanSize, minLayerSize, platforms, tagSuffix, value, buildToolIdentifier);
+    return new IndexOptions(
+        spanSize, minLayerSize, platforms, tagSuffix, value, buildToolIdentifier, sociVersion);
+  }
+
+  public IndexOptions withSociVersion(SociVersion value) {
+    return new IndexOptions(
+        spanSize, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, value);
   }
 
   /** Returns the tag that receives the SOCI-enabled image index for {@code sourceTag}. */

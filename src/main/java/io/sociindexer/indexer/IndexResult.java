@@ -11,8 +11,11 @@ import java.util.List;
  *
  * @param sourceDigest digest of the manifest or index the source tag pointed at
  * @param platforms one entry per image manifest that was considered
- * @param imageIndex descriptor of the SOCI-enabled image index, null when nothing was indexed
- * @param outputTag tag that now points at {@code imageIndex}, null when nothing was pushed
+ * @param imageIndex descriptor of the SOCI-enabled image index, null when nothing was indexed. For
+ *     SOCI v1 output it describes the unchanged source manifest or index, which its referrers
+ *     now make SOCI-enabled
+ * @param outputTag tag that now points at {@code imageIndex}, null when nothing was pushed. For
+ *     SOCI v1 output it is the source tag, or null when the image was named by digest only
  * @param reason why the image is already SOCI-enabled, set only for {@link
  *     Status#ALREADY_SOCI_ENABLED}
  */
@@ -62,7 +65,8 @@ public record IndexResult(
    * @param skipReason why the manifest was left alone (attestation, platform not selected), or null
    * @param layers the outcome of each layer, in manifest order
    * @param sociIndex descriptor of the SOCI index manifest, null when no layer got a zTOC
-   * @param rewrittenManifest descriptor of the annotated image manifest, null when not rewritten
+   * @param rewrittenManifest descriptor of the annotated image manifest, null when not rewritten,
+   *     which SOCI v1 output never does
    */
   public record PlatformOutcome(
       Platform platform,

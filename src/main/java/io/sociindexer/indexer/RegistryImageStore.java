@@ -2,6 +2,7 @@ package io.sociindexer.indexer;
 
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.ImageIndex;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
 import io.sociindexer.registry.RawManifest;
@@ -10,8 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 
-/** An {@link ImageStore} over one repository of a registry. */
-public final class RegistryImageStore implements ImageStore {
+/** An {@link ImageStore} over one repository of a registry, with its referrers operations. */
+public final class RegistryImageStore implements ImageStore, ReferrersStore {
 
   private final RegistryClient client;
   private final Reference repository;
@@ -47,6 +48,19 @@ public final class RegistryImageStore implements ImageStore {
   public void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException {
     Reference target = tag != null ? repository.withTag(tag) : repository.withDigest(Digest.sha256(bytes)).withoutTag();
     client.pushManifest(target, mediaType, bytes);
+  }
+
+  @Override
+  public boolean pushManifestWithSubject(MediaType mediaType, byte[] bytes, Digest subject)
+      throws IOException {
+    Reference target = repository.withDigest(Digest.sha256(bytes)).withoutTag();
+    Optional<Digest> acknowledged = client.pushManifestWithSubject(target, mediaType, bytes);
+    return acknowledged.isPresent() && acknowledged.get().equals(subject);
+  }
+
+  @Override
+  public Optional<ImageIndex> referrers(Digest subject) throws IOException {
+    return client.listReferrers(repository, subject, null);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sociindexer.registry;
 
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.ImageIndex;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
 import io.sociindexer.registry.RegistryHttp.NotFound;
@@ -10,6 +11,7 @@ import io.sociindexer.registry.auth.RegistryAuthInterceptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,12 +57,20 @@ public final class RegistryClient {
   private static final Set<String> GENERIC_CONTENT_TYPES =
       Set.of("application/json", "text/plain", "application/octet-stream");
 
+  /** Tags asked for per page of a tag listing. */
+  public static final int DEFAULT_TAG_PAGE_SIZE = 1000;
+
+  /** The response header with which a registry confirms that it indexed a manifest's subject. */
+  static final String OCI_SUBJECT_HEADER = "OCI-Subject";
+
   private final RegistryHttp http;
   private final BlobUploader uploader;
+  private final TagLister tagLister;
 
   private RegistryClient(RegistryHttp http) {
     this.http = http;
     this.uploader = new BlobUploader(http);
+    this.tagLister = new TagLister(http);
   }
 
   public static Builder builder() {
@@ -201,6 +211,26 @@ public final class RegistryClient {
    */
   public Digest pushManifest(Reference target, MediaType mediaType, byte[] bytes)
       throws RegistryException {
+    return push(target, mediaType, bytes).digest();
+  }
+
+  /**
+   * Uploads a manifest that has a {@code subject}, like {@link #pushManifest}, and returns the
+   * digest in the registry's {@code OCI-Subject} response header. A registry with the referrers
+   * API sends that header when it indexed the subject. Without the header, the client maintains
+   * the referrers tag itself.
+   *
+   * @return the {@code OCI-Subject} digest, or empty when the header is absent or invalid
+   */
+  public Optional<Digest> pushManifestWithSubject(Reference target, MediaType mediaType, byte[] bytes)
+      throws RegistryException {
+    return Optional.ofNullable(push(target, mediaType, bytes).ociSubject());
+  }
+
+  private record Pushed(Digest digest, Digest ociSubject) {}
+
+  private Pushed push(Reference target, MediaType mediaType, byte[] bytes)
+      throws RegistryException {
     Digest digest = Digest.sha256(bytes);
     if (target.digest() != null && !Digests.of(target.digest().algorithm(), bytes).equals(target.digest())) {
       throw new IllegalArgumentException("cannot push manifest to " + target
@@ -217,8 +247,79 @@ public final class RegistryClient {
         throw http.failure(context, response, NotFound.OTHER);
       }
       warnOnDigestHeader(target, response.header("Docker-Content-Digest"), digest);
+      String subject = response.header(OCI_SUBJECT_HEADER);
+      return new Pushed(digest, subject == null ? null : parseDigestOrNull(subject));
     }
-    return digest;
+  }
+
+  /**
+   * Lists the referrers of {@code subject} with {@code GET /v2/<name>/referrers/<digest>}, asking
+   * the registry to filter by {@code artifactType} when it is not null. Registries may ignore the
+   * filter, so callers check each descriptor's {@code artifactType} themselves.
+   *
+   * <p>NOTE: only the first page is read; a registry that pages referrers with a Link header
+   * hides the rest, which for SOCI means a second index for the same manifest may go unseen.
+   *
+   * @return the referrers index, or empty when the registry has no referrers API. That is the case
+   *     when it returns 404, or 200 with something other than an OCI image index (such as a
+   *     login page)
+   */
+  public Optional<ImageIndex> listReferrers(Reference repository, Digest subject, String artifactType)
+      throws RegistryException {
+    HttpUrl url = http.apiUrl(repository, "referrers", subject.toString());
+    if (artifactType != null) {
+      url = url.newBuilder().addQueryParameter("artifactType", artifactType).build();
+    }
+    RegistryException.Context context = context(
+        "list referrers", "list referrers of " + subject + " in " + repository.repositoryName(),
+        repository.repositoryName(), repository);
+    Request request = http.request(repository, false, url)
+        .header("Accept", MediaType.OCI_INDEX.value())
+        .get()
+        .build();
+
+    try (Response response = http.execute(context, request)) {
+      if (response.code() == 404) {
+        return Optional.empty();
+      }
+      if (!response.isSuccessful()) {
+        throw http.failure(context, response, NotFound.OTHER);
+      }
+      return parseReferrers(RegistryHttp.contextOf(context, response), response);
+    }
+  }
+
+  private static Optional<ImageIndex> parseReferrers(
+      RegistryException.Context context, Response response) throws RegistryException {
+    String type = String.valueOf(response.header("Content-Type")).split(";", 2)[0].strip();
+    if (!type.equals(MediaType.OCI_INDEX.value()) && !type.equals("application/json")) {
+      log.info("referrers endpoint returned Content-Type {}; treating the registry as"
+          + " having no referrers API", type);
+      return Optional.empty();
+    }
+    byte[] bytes = readManifestBody(context, response);
+    try {
+      return Optional.of(ImageIndex.parse(bytes));
+    } catch (RuntimeException e) {
+      log.info("referrers endpoint returned an invalid index ({}); treating the registry as"
+          + " having no referrers API", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Lists every tag of {@code repository}'s repository (its tag and digest are ignored), in the
+   * order the registry returns them, following pagination. Duplicates across pages are dropped.
+   *
+   * @throws RegistryException when a page fails, or a next-page link points at another host
+   */
+  public List<String> listTags(Reference repository) throws RegistryException {
+    return tagLister.listTags(repository, DEFAULT_TAG_PAGE_SIZE);
+  }
+
+  /** Lists tags like {@link #listTags(Reference)}, asking for {@code pageSize} tags per page. */
+  public List<String> listTags(Reference repository, int pageSize) throws RegistryException {
+    return tagLister.listTags(repository, pageSize);
   }
 
   private RegistryException.Context context(

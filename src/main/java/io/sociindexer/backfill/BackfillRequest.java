@@ -1,0 +1,11 @@
+package io.sociindexer.backfill;
+
+/**
+ * The body of {@code POST /api/v1/backfill}.
+ *
+ * @param repository a repository such as {@code registry.example:5000/team/app}, without tag or
+ *     digest; a name without a registry host means Docker Hub
+ * @param tagGlob the tags to consider, where {@code *} matches any text and {@code ?} one
+ *     character; null or blank means every tag
+ */
+public record BackfillRequest(String repository, String tagGlob) {}

@@ -1,0 +1,153 @@
+package io.sociindexer.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sociindexer.api.InMemoryJobStore;
+import io.sociindexer.api.IntakeServiceTest;
+import io.sociindexer.api.TestHttp;
+import io.sociindexer.job.ImageAdmission;
+import io.sociindexer.oci.MediaType;
+import io.sociindexer.testing.MemoryRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@IntakeServiceTest
+@Import(BackfillControllerTest.Admission.class)
+class BackfillControllerTest {
+
+  static final String BACKFILL = "/api/v1/backfill";
+  static final String JSON = "application/json";
+  static final MemoryRegistry REGISTRY = start();
+
+  @LocalServerPort int port;
+  @Autowired InMemoryJobStore store;
+  @Autowired JsonMapper json;
+  TestHttp http;
+
+  /** Refuses repositories named forbidden/... as outside the allow-list, and tags vskip*. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class Admission {
+    @Bean
+    @Primary
+    ImageAdmission testAdmission() {
+      return (image, source) -> {
+        if (image.repository().startsWith("forbidden")) {
+          return Optional.of(new ImageAdmission.Refusal(
+              "registry " + image.registry() + " is not in soci-indexer.registries", true));
+        }
+        if (image.tag() != null && image.tag().startsWith("vskip")) {
+          return Optional.of(new ImageAdmission.Refusal("tag excluded by filter", false));
+        }
+        return Optional.empty();
+      };
+    }
+  }
+
+  static MemoryRegistry start() {
+    try {
+      return new MemoryRegistry(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @DynamicPropertySource
+  static void registry(DynamicPropertyRegistry properties) {
+    properties.add("soci-indexer.plain-http-registries[0]", REGISTRY::host);
+  }
+
+  @AfterAll
+  static void stop() {
+    REGISTRY.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    store.clear();
+    http = new TestHttp(port);
+  }
+
+  HttpResponse<String> backfill(String body) {
+    return http.post(BACKFILL, JSON, body);
+  }
+
+  @Test
+  void backfillQueuesMissingTags() throws IOException {
+    REGISTRY.pushImage("team/app", "v1", "a");
+    REGISTRY.pushImage("team/app", "v2", "b");
+    REGISTRY.pushImage("team/app", "latest", "c");
+    REGISTRY.pushImage("team/app", "vskip", "d");
+    byte[] v2 = REGISTRY.manifest("team/app", "v2");
+    REGISTRY.putManifest("team/app", "v2-soci", MediaType.OCI_MANIFEST, v2);
+
+    HttpResponse<String> response =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/app\",\"tagGlob\":\"v*\"}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    JsonNode body = json.readTree(response.body());
+    assertThat(body.get("queued").asInt()).isEqualTo(1);
+    assertThat(body.get("skipped").toString())
+        .contains("\"tag\":\"v2\",\"reason\":\"already indexed as v2-soci\"")
+        .contains("\"tag\":\"v2-soci\"")
+        .contains("\"tag\":\"vskip\",\"reason\":\"tag excluded by filter\"");
+    assertThat(store.all()).singleElement().satisfies(job -> {
+      assertThat(job.image().tag()).isEqualTo("v1");
+      assertThat(job.image().repository()).isEqualTo("team/app");
+      assertThat(job.source()).isEqualTo("backfill");
+    });
+  }
+
+  @Test
+  void backfillRefusesRegistryBeforeContact() {
+    int before = REGISTRY.requests().size();
+
+    HttpResponse<String> response =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/forbidden/app\"}");
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).contains("is not in soci-indexer.registries");
+    assertThat(REGISTRY.requests()).hasSize(before);
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void backfillMissingRepository() {
+    HttpResponse<String> response = backfill("{\"tagGlob\":\"v*\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("missing \\\"repository\\\"");
+  }
+
+  @Test
+  void backfillRepositoryWithTag() {
+    HttpResponse<String> response =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/app:v1\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("without tag or digest");
+  }
+
+  @Test
+  void backfillEmptyRepository() {
+    HttpResponse<String> response =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/empty\"}");
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(json.readTree(response.body()).get("queued").asInt()).isZero();
+  }
+}
