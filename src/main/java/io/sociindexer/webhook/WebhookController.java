@@ -56,6 +56,7 @@ public class WebhookController {
   private final SociIndexerProperties.Webhook settings;
   private final ApplicationEventPublisher events;
   private final RejectionLog rejections = new RejectionLog();
+  private final PushPolicy pushPolicy;
 
   /**
    * @throws IllegalStateException when two sources share a name
@@ -71,6 +72,7 @@ public class WebhookController {
     this.admission = admission;
     this.settings = properties.getWebhook();
     this.events = events;
+    this.pushPolicy = PushPolicy.from(properties);
     warnAboutUnknownSettings();
   }
 
@@ -226,6 +228,13 @@ public class WebhookController {
     int duplicates = 0;
 
     for (WebhookSource.SourceImage image : mapping.images()) {
+      // Every source gets the same tag rules (untagged pushes, our own output, signature tags),
+      // whether or not its mapping applied them already.
+      String pushIgnored = pushPolicy.ignoreReason(image.target().tag());
+      if (pushIgnored != null) {
+        ignored.add(new IgnoredEvent(image.event(), pushIgnored));
+        continue;
+      }
       Optional<ImageAdmission.Refusal> refusal =
           imageAdmission.check(image.target(), sourceName);
       if (refusal.isPresent()) {

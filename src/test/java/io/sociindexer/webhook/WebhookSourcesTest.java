@@ -68,11 +68,13 @@ import tools.jackson.databind.json.JsonMapper;
       "soci-indexer.webhook.sources.dockerhub.secret=" + WebhookSourcesTest.HUB_SECRET,
       "soci-indexer.webhook.sources.quay.secret=" + WebhookSourcesTest.QUAY_SECRET,
       "soci-indexer.webhook.sources.acr.header=X-Soci-Token",
-      "soci-indexer.webhook.sources.acr.secret=" + WebhookSourcesTest.ACR_SECRET
+      "soci-indexer.webhook.sources.acr.secret=" + WebhookSourcesTest.ACR_SECRET,
+      "soci-indexer.webhook.sources.github.secret=" + WebhookSourcesTest.GITHUB_SECRET
     })
 class WebhookSourcesTest {
 
   static final String DISTRIBUTION_SECRET = "Bearer distribution-secret-1";
+  static final String GITHUB_SECRET = "github-secret-1";
   static final String GITLAB_SECRET = "Bearer gitlab-secret-1";
   static final String HARBOR_SECRET = "Basic aGFyYm9yLXNlY3JldC0x";
   static final String HUB_SECRET = "hub-secret-1";
@@ -166,6 +168,21 @@ class WebhookSourcesTest {
   }
 
   // Distribution and GitLab
+
+  @Test
+  void ownOutputTagFromAnySourceIgnored() {
+    String body = fixture("github-package-published.json").replace("\"v1.2.0\"", "\"v1.2.0-soci\"");
+    String signature =
+        "sha256=" + GithubWebhookSource.hmacSha256Hex(GITHUB_SECRET, body.getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> response =
+        post("/webhooks/github", "application/json", body,
+            "X-GitHub-Event", "package", "X-Hub-Signature-256", signature);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("output of soci-indexer");
+    assertThat(storedImages()).isEmpty();
+  }
 
   @Test
   void distributionWithSecretStoresJobs() {
