@@ -1,6 +1,7 @@
 package io.sociindexer.config;
 
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.indexer.SociVersion;
 import io.sociindexer.oci.Platform;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -48,6 +49,13 @@ public class SociIndexerProperties {
    * indexed digest, instead of adding a suffixed tag.
    */
   private boolean inPlace;
+
+  /**
+   * SOCI index format: {@code v2} (an image index that binds each SOCI index to its image, read
+   * by soci-snapshotter 0.10 and later by default) or {@code v1} (a SOCI index that refers to its
+   * image through the referrers API or the {@code sha256-<hex>} fallback tag).
+   */
+  @NotNull private String sociVersion = "v2";
 
   /** Index pushes made by digest without a tag; their output is tagged sha256-<hex><suffix>. */
   private boolean indexUntaggedPushes;
@@ -315,12 +323,23 @@ public class SociIndexerProperties {
         .withMinLayerSize(minLayerSize.toBytes())
         .withPlatforms(parsed)
         .withTagSuffix(tagSuffix)
-        .withInPlace(inPlace);
+        .withInPlace(inPlace)
+        .withSociVersion(SociVersion.parse(sociVersion));
   }
 
   @AssertTrue(message = "span-size must be greater than zero")
   boolean isSpanSizePositive() {
     return spanSize != null && spanSize.toBytes() > 0;
+  }
+
+  @AssertTrue(message = "soci-version must be v1 or v2")
+  boolean isSociVersionValid() {
+    try {
+      SociVersion.parse(sociVersion);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @AssertTrue(message = "tag-suffix must not be empty unless in-place is true")
@@ -400,6 +419,14 @@ public class SociIndexerProperties {
 
   public void setInPlace(boolean inPlace) {
     this.inPlace = inPlace;
+  }
+
+  public String getSociVersion() {
+    return sociVersion;
+  }
+
+  public void setSociVersion(String sociVersion) {
+    this.sociVersion = sociVersion;
   }
 
   public boolean isIndexUntaggedPushes() {

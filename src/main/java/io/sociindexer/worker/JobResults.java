@@ -35,7 +35,12 @@ final class JobResults {
       String message = "already SOCI-enabled: " + result.reason() + "; nothing was pushed";
       return new JobResult(null, null, List.of(), layers, message);
     }
-    String message = "indexed as " + result.outputTag();
+    // A SOCI v1 index is attached to the image as a referrer: no new image index, no new tag.
+    boolean referrer = result.imageIndex().digest().equals(result.sourceDigest());
+    String message =
+        referrer
+            ? "indexed: SOCI v1 index attached to " + result.sourceDigest() + " as a referrer"
+            : "indexed as " + result.outputTag();
     return new JobResult(
         result.imageIndex().digest().toString(), result.outputTag(), sociIndexes, layers, message);
   }

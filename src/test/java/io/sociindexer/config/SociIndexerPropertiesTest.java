@@ -1,0 +1,54 @@
+package io.sociindexer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.indexer.SociVersion;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class SociIndexerPropertiesTest {
+
+  @Test
+  void defaultsMatchTheCommandLine() {
+    IndexOptions options = new SociIndexerProperties().toIndexOptions();
+
+    assertThat(options.spanSize()).isEqualTo(IndexOptions.DEFAULT_SPAN_SIZE);
+    assertThat(options.minLayerSize()).isEqualTo(IndexOptions.DEFAULT_MIN_LAYER_SIZE);
+    assertThat(options.tagSuffix()).isEqualTo("-soci");
+    assertThat(options.sociVersion()).isEqualTo(SociVersion.V2);
+  }
+
+  @Test
+  void settingsReachIndexOptions() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setSpanSize(DataSize.ofMegabytes(1));
+    properties.setPlatforms(List.of("linux/arm64"));
+    properties.setSociVersion("V1");
+
+    IndexOptions options = properties.toIndexOptions();
+
+    assertThat(options.spanSize()).isEqualTo(1L << 20);
+    assertThat(options.platforms()).hasSize(1);
+    assertThat(options.sociVersion()).isEqualTo(SociVersion.V1);
+  }
+
+  @Test
+  void invalidSociVersionFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setSociVersion("v3");
+
+    assertThat(properties.isSociVersionValid()).isFalse();
+  }
+
+  @Test
+  void emptySuffixNeedsInPlace() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setTagSuffix("");
+
+    assertThat(properties.isTagSuffixUsable()).isFalse();
+    properties.setInPlace(true);
+    assertThat(properties.isTagSuffixUsable()).isTrue();
+  }
+}
