@@ -3,6 +3,7 @@ package io.sociindexer.config;
 import io.sociindexer.SociIndexerApplication;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.registry.RegistryClient;
 import io.sociindexer.registry.auth.DockerConfigCredentialProvider;
@@ -77,11 +78,18 @@ public class ServiceConfiguration {
       JobStore jobStore,
       RegistryClient registryClient,
       ImageIndexer imageIndexer,
+      ImageAdmission imageAdmission,
       RetryPolicy retryPolicy,
       NodeId nodeId,
       Clock clock) {
     return new IndexingJobRunner(
-        jobStore, registryClient, imageIndexer, retryPolicy, nodeId.value(), clock);
+        jobStore,
+        registryClient,
+        imageIndexer,
+        imageAdmission,
+        retryPolicy,
+        nodeId.value(),
+        clock);
   }
 
   @Bean
