@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -20,10 +21,11 @@ import org.springframework.core.env.Environment;
  * the union of {@code soci-indexer.registries.allowed}, {@code soci-indexer.plain-http-registries}
  * and the registry names under {@code soci-indexer.credentials.registries}: a registry the
  * operator configured in any of them is one the service is meant to contact. When the union is
- * empty, every image is refused. Invalid entries or rules stop the service at startup with a
+ * empty, every image is rejected. Invalid entries or rules stop the service at startup with a
  * message that names the key.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AdmissionProperties.class)
 public class AdmissionConfiguration {
 
   static final String CREDENTIALS_PROPERTY = "soci-indexer.credentials.registries";
@@ -99,8 +101,8 @@ public class AdmissionConfiguration {
   private static void logSettings(ConfiguredImageAdmission admission) {
     if (admission.allowList().isEmpty()) {
       log.warn(
-          "no registry is allowed, so every job and webhook push is refused; list registries in"
-              + " {}",
+          "no registry is allowed, so every job and webhook push is rejected. List registries"
+              + " in {}",
           ConfiguredImageAdmission.ALLOWED_PROPERTY);
     } else {
       log.info("registries allowed registries={}", admission.allowList());

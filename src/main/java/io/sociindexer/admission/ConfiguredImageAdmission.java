@@ -8,13 +8,13 @@ import java.util.Optional;
 
 /**
  * The {@link ImageAdmission} of the service: a registry allow-list, then global filters, then the
- * filters of the source. The checks run in that order and the first refusal wins:
+ * filters of the source. The checks run in that order and the first rejection wins:
  *
  * <ol>
  *   <li>the image's registry must be on the {@link RegistryAllowList}. The registry checked is the
  *       one the image reference names ({@code docker.io} for Docker Hub), and the registry client
  *       sends requests only to that registry's API host, so allowing {@code docker.io} lets the
- *       service call {@code registry-1.docker.io} and no other name. A refusal here has
+ *       service call {@code registry-1.docker.io} and no other name. A rejection here has
  *       {@link Refusal#registryNotAllowed()} set;
  *   <li>the image must pass the global filters ({@code soci-indexer.filters});
  *   <li>the image must pass the filters of its source
@@ -29,7 +29,7 @@ import java.util.Optional;
  */
 public final class ConfiguredImageAdmission implements ImageAdmission {
 
-  /** The configuration key of the allow-list, named in refusals. */
+  /** The configuration key of the allow-list, named in rejection messages. */
   public static final String ALLOWED_PROPERTY = "soci-indexer.registries.allowed";
 
   private final RegistryAllowList allowList;
@@ -54,16 +54,16 @@ public final class ConfiguredImageAdmission implements ImageAdmission {
       return Optional.of(new Refusal(notAllowed(image.registry()), true));
     }
 
-    Optional<String> filtered = global.refusal(image);
+    Optional<String> filtered = global.rejection(image);
     if (filtered.isEmpty() && source != null && bySource.containsKey(source)) {
-      filtered = bySource.get(source).refusal(image);
+      filtered = bySource.get(source).rejection(image);
     }
     return filtered.map(reason -> new Refusal(reason, false));
   }
 
   private static String notAllowed(String registry) {
     return "registry " + registry + " is not in " + ALLOWED_PROPERTY
-        + ", so the service does not contact it; add it there to index its images";
+        + ", so the service does not contact it. Add it there to index its images.";
   }
 
   public RegistryAllowList allowList() {

@@ -19,7 +19,7 @@ public record FilterRule(Glob registry, Glob repository, Glob tag) {
   public FilterRule {
     if (registry == null && repository == null && tag == null) {
       throw new IllegalArgumentException(
-          "invalid filter rule: it sets none of registry, repository and tag; set at least one");
+          "invalid filter rule: set at least one of registry, repository and tag");
     }
   }
 

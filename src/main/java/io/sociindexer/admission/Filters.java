@@ -28,7 +28,7 @@ public record Filters(String property, List<FilterRule> include, List<FilterRule
   }
 
   /** Returns empty when {@code image} passes, else why not, naming the rule and its key. */
-  public Optional<String> refusal(ImageTarget image) {
+  public Optional<String> rejection(ImageTarget image) {
     if (!include.isEmpty() && include.stream().noneMatch(rule -> rule.matches(image))) {
       return Optional.of(
           "image " + image + " matches no rule of " + property + ".include " + include);

@@ -1,6 +1,7 @@
 package io.sociindexer.config;
 
 import io.sociindexer.SociIndexerApplication;
+import io.sociindexer.admission.AdmissionConfiguration;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.job.ImageAdmission;
@@ -18,13 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Wires the service: the registry client, indexing options, this replica's node id, and the
  * worker pool over the {@link JobStore} bean. The command line does not load this class, so
- * {@code index ...} runs without Spring.
+ * {@code index ...} runs without Spring. It imports the {@link AdmissionConfiguration} because
+ * workers check every job against the registry allow-list.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(AdmissionConfiguration.class)
 public class ServiceConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);

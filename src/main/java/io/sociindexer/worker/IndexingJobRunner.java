@@ -132,7 +132,7 @@ public final class IndexingJobRunner implements JobRunner {
     ImageTarget target = job.image();
     Optional<ImageAdmission.Refusal> refusal = admission.check(target, job.source());
     if (refusal.isPresent()) {
-      return refuse(attempt, refusal.get(), started);
+      return reject(attempt, refusal.get(), started);
     }
 
     RegistryImageStore images = new RegistryImageStore(client, target.toReference());
@@ -170,10 +170,10 @@ public final class IndexingJobRunner implements JobRunner {
   }
 
   /**
-   * Records a refused job: failed for good when its registry is not allowed, skipped when a
+   * Records a rejected job: failed for good when its registry is not allowed, skipped when a
    * filter leaves it out. No request has been sent.
    */
-  private Outcome refuse(JobAttempt attempt, ImageAdmission.Refusal refusal, long started) {
+  private Outcome reject(JobAttempt attempt, ImageAdmission.Refusal refusal, long started) {
     if (!refusal.registryNotAllowed()) {
       return complete(attempt, JobState.SKIPPED, JobResult.message(refusal.reason()), started);
     }

@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Import;
 class AdmissionConfigurationTest {
 
   @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties({AdmissionProperties.class, SociIndexerProperties.class})
+  @EnableConfigurationProperties(SociIndexerProperties.class)
   @Import(AdmissionConfiguration.class)
   static class AdmissionOnly {}
 
@@ -26,7 +26,7 @@ class AdmissionConfigurationTest {
   }
 
   @Test
-  void configurationDefaultRefusesAll() {
+  void configurationDefaultRejectsAll() {
     runner.run(context -> {
       ImageAdmission admission = context.getBean(ImageAdmission.class);
 
@@ -88,7 +88,7 @@ class AdmissionConfigurationTest {
           assertThat(context.getStartupFailure())
               .hasStackTraceContaining(
                   "soci-indexer.webhook.sources.quay.filters.exclude[0]: invalid filter rule")
-              .hasStackTraceContaining("set at least one");
+              .hasStackTraceContaining("set at least one of registry");
         });
   }
 

@@ -176,6 +176,6 @@ class ConfiguredImageAdmissionTest {
   void filterRuleNeedsGlob() {
     assertThatThrownBy(() -> FilterRule.of(null, " ", ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("set at least one");
+        .hasMessageContaining("set at least one of registry, repository and tag");
   }
 }

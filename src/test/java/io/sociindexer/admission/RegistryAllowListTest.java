@@ -75,12 +75,12 @@ class RegistryAllowListTest {
   }
 
   @Test
-  void allowListNullRefused() {
+  void allowListNullRejected() {
     assertThat(LIST.allows(null)).isFalse();
   }
 
   @Test
-  void allowListEmptyRefusesAll() {
+  void allowListEmptyRejectsAll() {
     RegistryAllowList empty = RegistryAllowList.of(List.of("", "  "));
 
     assertThat(empty.isEmpty()).isTrue();

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The job API with a narrow allow-list and filters: refusals store nothing and send nothing. */
+/** The job API with a narrow allow-list and filters: rejected requests store nothing and send nothing. */
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {
@@ -78,12 +78,12 @@ class JobAdmissionTest {
         create("evil.example:443/team/app:1.0"),
         403,
         "registry evil.example:443 is not in soci-indexer.registries.allowed, so the service does"
-            + " not contact it; add it there to index its images");
+            + " not contact it. Add it there to index its images.");
     assertProblem(
         create("registry.example/team/app:1.0"),
         403,
         "registry registry.example is not in soci-indexer.registries.allowed, so the service does"
-            + " not contact it; add it there to index its images");
+            + " not contact it. Add it there to index its images.");
     assertThat(store.all()).isEmpty();
   }
 
