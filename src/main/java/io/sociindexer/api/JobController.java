@@ -1,5 +1,6 @@
 package io.sociindexer.api;
 
+import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.Job;
 import io.sociindexer.job.JobState;
@@ -28,6 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
  * page of them, retry a failed or cancelled job and cancel a queued one. Errors are RFC 9457
  * problem details (see {@link ApiExceptionHandler}). It reads and writes only the {@link JobStore}
  * and never contacts a registry.
+ *
+ * <p>A new job must pass the {@link ImageAdmission} with the source {@code api} before anything is
+ * stored: a registry outside the allow-list is rejected with 403, and an image that the filters
+ * leave out with 422. Both problems name the setting that rejects the image.
  */
 @RestController
 @RequestMapping("/api/v1/jobs")
@@ -41,10 +46,13 @@ public class JobController {
   private static final Logger log = LoggerFactory.getLogger(JobController.class);
 
   private final JobStore jobStore;
+  private final ImageAdmission admission;
   private final ApplicationEventPublisher events;
 
-  public JobController(JobStore jobStore, ApplicationEventPublisher events) {
+  public JobController(
+      JobStore jobStore, ImageAdmission admission, ApplicationEventPublisher events) {
     this.jobStore = jobStore;
+    this.admission = admission;
     this.events = events;
   }
 
@@ -52,10 +60,12 @@ public class JobController {
       summary = "Create a job for an image",
       description =
           "Returns 202 with the new job, or 200 with the queued or running job that already"
-              + " covers the same manifest digest.")
+              + " covers the same manifest digest. Returns 403 when the registry is not in"
+              + " soci-indexer.registries.allowed and 422 when a filter leaves the image out.")
   @PostMapping(consumes = "application/json")
   public ResponseEntity<JobView> create(@RequestBody CreateJobRequest request) {
     ImageTarget target = ImageTarget.of(parseImage(request));
+    checkAdmission(target);
     JobStore.Enqueued enqueued = jobStore.enqueue(target, SOURCE);
     Job job = enqueued.job();
     if (enqueued.created()) {
@@ -154,6 +164,24 @@ public class JobController {
     } catch (IllegalArgumentException e) {
       throw Problems.badRequest(e.getMessage());
     }
+  }
+
+  private void checkAdmission(ImageTarget target) {
+    ImageAdmission.Refusal refusal = admission.check(target, SOURCE).orElse(null);
+    if (refusal == null) {
+      return;
+    }
+
+    log.info(
+        "job rejected source={} registry={} repository={} tag={} reason={}",
+        SOURCE,
+        target.registry(),
+        target.repository(),
+        target.tag(),
+        refusal.reason());
+    throw refusal.registryNotAllowed()
+        ? Problems.forbidden(refusal.reason())
+        : Problems.unprocessable(refusal.reason());
   }
 
   private static JobState parseState(String state) {

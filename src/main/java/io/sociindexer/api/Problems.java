@@ -21,6 +21,14 @@ final class Problems {
     return of(HttpStatus.CONFLICT, detail);
   }
 
+  static ErrorResponseException forbidden(String detail) {
+    return of(HttpStatus.FORBIDDEN, detail);
+  }
+
+  static ErrorResponseException unprocessable(String detail) {
+    return of(HttpStatus.UNPROCESSABLE_CONTENT, detail);
+  }
+
   private static ErrorResponseException of(HttpStatus status, String detail) {
     return new ErrorResponseException(status, ProblemDetail.forStatusAndDetail(status, detail), null);
   }

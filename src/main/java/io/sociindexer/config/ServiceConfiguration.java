@@ -1,8 +1,10 @@
 package io.sociindexer.config;
 
 import io.sociindexer.SociIndexerApplication;
+import io.sociindexer.admission.AdmissionConfiguration;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.registry.RegistryClient;
 import io.sociindexer.registry.auth.ChainedCredentialProvider;
@@ -29,13 +31,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Wires the service: the registry client, indexing options, this replica's node id, and the
  * worker pool over the {@link JobStore} bean. The command line does not load this class, so
- * {@code index ...} runs without Spring.
+ * {@code index ...} runs without Spring. It imports the {@link AdmissionConfiguration} because
+ * workers check every job against the registry allow-list.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(AdmissionConfiguration.class)
 public class ServiceConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);
@@ -128,11 +133,18 @@ public class ServiceConfiguration {
       JobStore jobStore,
       RegistryClient registryClient,
       ImageIndexer imageIndexer,
+      ImageAdmission imageAdmission,
       RetryPolicy retryPolicy,
       NodeId nodeId,
       Clock clock) {
     return new IndexingJobRunner(
-        jobStore, registryClient, imageIndexer, retryPolicy, nodeId.value(), clock);
+        jobStore,
+        registryClient,
+        imageIndexer,
+        imageAdmission,
+        retryPolicy,
+        nodeId.value(),
+        clock);
   }
 
   @Bean

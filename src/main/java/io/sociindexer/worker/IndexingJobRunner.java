@@ -5,6 +5,7 @@ import io.sociindexer.indexer.ImageStore.StoredManifest;
 import io.sociindexer.indexer.IndexResult;
 import io.sociindexer.indexer.RegistryImageStore;
 import io.sociindexer.job.DuplicateJobException;
+import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.Job;
 import io.sociindexer.job.JobError;
@@ -31,6 +32,10 @@ import org.slf4j.MDC;
  * Runs one attempt of a claimed job and records its outcome in the job store:
  *
  * <ol>
+ *   <li>checks the image against the {@link ImageAdmission} again, before any request, because the
+ *       allow-list or the filters may have changed since the job was queued: a registry that is no
+ *       longer allowed fails the job at once without a retry, and an image that a filter now leaves
+ *       out is skipped;
  *   <li>fetches the manifest (by digest when the job has one, else by tag, and records the
  *       resolved digest) and skips SOCI artifacts, see {@link OwnOutput};
  *   <li>skips an image whose earlier output tag still points at the recorded image index,
@@ -64,10 +69,12 @@ public final class IndexingJobRunner implements JobRunner {
   private final JobStore store;
   private final RegistryClient client;
   private final ImageIndexer indexer;
+  private final ImageAdmission admission;
   private final RetryPolicy retryPolicy;
   private final String nodeId;
   private final Clock clock;
 
+  /** Creates a runner that admits every image, for callers that check admission elsewhere. */
   public IndexingJobRunner(
       JobStore store,
       RegistryClient client,
@@ -75,9 +82,21 @@ public final class IndexingJobRunner implements JobRunner {
       RetryPolicy retryPolicy,
       String nodeId,
       Clock clock) {
+    this(store, client, indexer, ImageAdmission.ALL, retryPolicy, nodeId, clock);
+  }
+
+  public IndexingJobRunner(
+      JobStore store,
+      RegistryClient client,
+      ImageIndexer indexer,
+      ImageAdmission admission,
+      RetryPolicy retryPolicy,
+      String nodeId,
+      Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.client = Objects.requireNonNull(client, "client");
     this.indexer = Objects.requireNonNull(indexer, "indexer");
+    this.admission = Objects.requireNonNull(admission, "admission");
     this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -111,6 +130,11 @@ public final class IndexingJobRunner implements JobRunner {
   private Outcome runAttempt(JobAttempt attempt, long started) throws IOException {
     Job job = attempt.job();
     ImageTarget target = job.image();
+    Optional<ImageAdmission.Refusal> refusal = admission.check(target, job.source());
+    if (refusal.isPresent()) {
+      return reject(attempt, refusal.get(), started);
+    }
+
     RegistryImageStore images = new RegistryImageStore(client, target.toReference());
 
     attempt.checkContinue();
@@ -143,6 +167,39 @@ public final class IndexingJobRunner implements JobRunner {
     JobState state =
         result.status() == IndexResult.Status.INDEXED ? JobState.SUCCEEDED : JobState.SKIPPED;
     return complete(attempt, state, JobResults.of(result), started);
+  }
+
+  /**
+   * Records a rejected job: failed for good when its registry is not allowed, skipped when a
+   * filter leaves it out. No request has been sent.
+   */
+  private Outcome reject(JobAttempt attempt, ImageAdmission.Refusal refusal, long started) {
+    if (!refusal.registryNotAllowed()) {
+      return complete(attempt, JobState.SKIPPED, JobResult.message(refusal.reason()), started);
+    }
+
+    Job job = attempt.job();
+    if (attempt.stopReason() == Reason.LEASE_LOST) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+    JobError error =
+        new JobError("check registry", job.image().registry(), 0, null, refusal.reason(), false);
+    if (!store.fail(job.id(), nodeId, error, null)) {
+      logLeaseLost(job);
+      return Outcome.LEASE_LOST;
+    }
+    log.error(
+        "job failed job.id={} registry={} repository={} attempt={} duration.ms={} operation={}"
+            + " error={}",
+        job.id(),
+        job.image().registry(),
+        job.image().repository(),
+        job.attempts(),
+        millisSince(started),
+        error.operation(),
+        error.message());
+    return Outcome.FAILED;
   }
 
   private static String identifier(ImageTarget target) {

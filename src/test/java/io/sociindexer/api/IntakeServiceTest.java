@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Import;
 /**
  * Starts the whole service on a random port of 127.0.0.1 with an {@link InMemoryJobStore}, an
  * in-memory H2 database in place of the data directory, and no workers, so no test job reaches a
- * registry.
+ * registry. The registry allow-list names the hosts that intake fixtures use; no request is sent
+ * to them.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,7 +21,8 @@ import org.springframework.context.annotation.Import;
     properties = {
       "server.address=127.0.0.1",
       "spring.datasource.url=jdbc:h2:mem:intake;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-      "soci-indexer.workers.count=0"
+      "soci-indexer.workers.count=0",
+      "soci-indexer.registries.allowed=127.0.0.1:5000,docker.io,*.example,*.example.com"
     })
 @Import(IntakeTestConfiguration.class)
 public @interface IntakeServiceTest {}

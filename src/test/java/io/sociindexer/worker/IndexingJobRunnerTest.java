@@ -2,6 +2,10 @@ package io.sociindexer.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sociindexer.admission.ConfiguredImageAdmission;
+import io.sociindexer.admission.FilterRule;
+import io.sociindexer.admission.Filters;
+import io.sociindexer.admission.RegistryAllowList;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.job.ImageTarget;
@@ -19,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import mockwebserver3.MockResponse;
@@ -389,6 +394,72 @@ class IndexingJobRunnerTest {
     assertThat(outcome).isEqualTo(Outcome.STOPPED);
     assertThat(store.get(id).state()).isEqualTo(JobState.RUNNING);
     assertThat(store.get(id).error()).isNull();
+  }
+
+  @Test
+  void registryNotAllowedFailsAtOnce() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "1.0", "not-allowed");
+    UUID id = enqueue("app", "1.0", image.manifest());
+    int requestsBefore = registry.requests().size();
+    ConfiguredImageAdmission admission =
+        new ConfiguredImageAdmission(
+            RegistryAllowList.of(List.of("registry.example")),
+            Filters.none("soci-indexer.filters"),
+            Map.of());
+
+    Outcome outcome = runner(admission).run(claim());
+
+    Job job = store.get(id);
+    assertThat(outcome).isEqualTo(Outcome.FAILED);
+    assertThat(job.state()).isEqualTo(JobState.FAILED);
+    assertThat(job.attempts()).isEqualTo(1);
+    assertThat(job.finishedAt()).isEqualTo(clock.instant());
+    assertThat(job.error().operation()).isEqualTo("check registry");
+    assertThat(job.error().registry()).isEqualTo(registry.host());
+    assertThat(job.error().retryable()).isFalse();
+    assertThat(job.error().message())
+        .startsWith("registry " + registry.host() + " is not in soci-indexer.registries.allowed");
+    assertThat(registry.requests()).hasSize(requestsBefore);
+  }
+
+  @Test
+  void filteredOutSkipsWithoutRequests() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "1.0-rc1", "filtered");
+    UUID id = enqueue("app", "1.0-rc1", image.manifest());
+    int requestsBefore = registry.requests().size();
+    Filters excludeRc =
+        new Filters(
+            "soci-indexer.filters", List.of(), List.of(FilterRule.of(null, null, "*-rc*")));
+    ConfiguredImageAdmission admission =
+        new ConfiguredImageAdmission(
+            RegistryAllowList.of(List.of(registry.host())), excludeRc, Map.of());
+
+    Outcome outcome = runner(admission).run(claim());
+
+    Job job = store.get(id);
+    assertThat(outcome).isEqualTo(Outcome.SKIPPED);
+    assertThat(job.state()).isEqualTo(JobState.SKIPPED);
+    assertThat(job.result().message())
+        .endsWith("is excluded by soci-indexer.filters.exclude[0] {tag: *-rc*}");
+    assertThat(registry.requests()).hasSize(requestsBefore);
+  }
+
+  @Test
+  void allowedRegistryRuns() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "1.0", "allowed");
+    enqueue("app", "1.0", image.manifest());
+    ConfiguredImageAdmission admission =
+        new ConfiguredImageAdmission(
+            RegistryAllowList.of(List.of(registry.host())),
+            Filters.none("soci-indexer.filters"),
+            Map.of());
+
+    assertThat(runner(admission).run(claim())).isEqualTo(Outcome.SUCCEEDED);
+  }
+
+  private IndexingJobRunner runner(ConfiguredImageAdmission admission) {
+    return new IndexingJobRunner(
+        store, client, new ImageIndexer(INDEX_ALL), admission, retryPolicy, NODE, clock);
   }
 
   private IndexingJobRunner runner(IndexOptions options) {
