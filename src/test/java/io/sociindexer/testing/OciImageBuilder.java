@@ -47,7 +47,9 @@ public final class OciImageBuilder {
   public Layer layerFromDirectory(Path directory, String compressor)
       throws IOException, InterruptedException {
     Path tar = Files.createTempFile(layout, "layer", ".tar");
-    Commands.bash("tar -C '" + directory + "' -cf '" + tar + "' .");
+    // GNU tar exits 1 when a file changed while it was read, for example while apt-get upgrades
+    // a package on the same machine. The archive is still valid, so only a status above 1 fails.
+    Commands.bash("tar -C '" + directory + "' -cf '" + tar + "' . || [ $? -eq 1 ]");
     return layerFromTar(tar, compressor);
   }
 
