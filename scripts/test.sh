@@ -14,6 +14,7 @@ install_missing() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v pigz >/dev/null || missing+=(pigz)
   command -v go >/dev/null || missing+=(golang-go)
+  command -v npm >/dev/null || missing+=(npm)
   [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
   if ((${#missing[@]} > 0)); then
     echo "installing ${missing[*]}"
@@ -31,3 +32,4 @@ fi
 install_missing
 
 ./mvnw -B -ntp verify "$@"
+bash scripts/helm-test.sh
