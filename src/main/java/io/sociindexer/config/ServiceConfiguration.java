@@ -1,5 +1,9 @@
 package io.sociindexer.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.sociindexer.metrics.IndexingMetrics;
+import io.sociindexer.metrics.JobStoreMetrics;
 import io.sociindexer.SociIndexerApplication;
 import io.sociindexer.admission.AdmissionConfiguration;
 import io.sociindexer.indexer.ImageIndexer;
@@ -20,6 +24,7 @@ import io.sociindexer.worker.WorkerPool;
 import io.sociindexer.worker.WorkersHealthIndicator;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +49,9 @@ import org.springframework.context.annotation.Import;
 public class ServiceConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceConfiguration.class);
+
+  /** How long the job store gauges reuse one read of the store, to spare the database. */
+  static final Duration JOB_GAUGE_REFRESH = Duration.ofSeconds(5);
 
   @Bean
   public Clock clock() {
@@ -102,12 +110,33 @@ public class ServiceConfiguration {
     return EcrCredentialProvider.create(settings.getEndpoint(), null, Clock.systemUTC());
   }
 
-  /** Creates the registry client with the credentials of {@link #credentialProvider}. */
+  /**
+   * Creates the recorder of job and registry metrics, in the application's meter registry, or in
+   * Micrometer's global registry when the context has none.
+   */
+  @Bean
+  public IndexingMetrics indexingMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+    return new IndexingMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+  }
+
+  /** Creates the job store gauges; Spring Boot binds every {@code MeterBinder} bean. */
+  @Bean
+  public JobStoreMetrics jobStoreMetrics(JobStore jobStore, Clock clock) {
+    return new JobStoreMetrics(jobStore, clock, JOB_GAUGE_REFRESH);
+  }
+
+  /**
+   * Creates the registry client with the credentials of {@link #credentialProvider}, counting its
+   * requests in {@link #indexingMetrics}.
+   */
   @Bean
   public RegistryClient registryClient(
-      SociIndexerProperties properties, CredentialProvider credentialProvider) {
+      SociIndexerProperties properties,
+      CredentialProvider credentialProvider,
+      IndexingMetrics indexingMetrics) {
     return RegistryClient.builder()
         .credentials(credentialProvider)
+        .requestListener(indexingMetrics)
         .plainHttpRegistries(Set.copyOf(properties.getPlainHttpRegistries()))
         .userAgent(userAgent())
         .build();
@@ -136,7 +165,8 @@ public class ServiceConfiguration {
       ImageAdmission imageAdmission,
       RetryPolicy retryPolicy,
       NodeId nodeId,
-      Clock clock) {
+      Clock clock,
+      IndexingMetrics indexingMetrics) {
     return new IndexingJobRunner(
         jobStore,
         registryClient,
@@ -144,7 +174,8 @@ public class ServiceConfiguration {
         imageAdmission,
         retryPolicy,
         nodeId.value(),
-        clock);
+        clock,
+        indexingMetrics);
   }
 
   @Bean

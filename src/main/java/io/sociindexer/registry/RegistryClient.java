@@ -453,6 +453,7 @@ public final class RegistryClient {
     private String userAgent = "soci-indexer";
     private OkHttpClient okHttpClient;
     private Clock clock = Clock.systemUTC();
+    private RegistryRequestListener requestListener = RegistryRequestListener.NONE;
 
     private Builder() {}
 
@@ -491,6 +492,12 @@ public final class RegistryClient {
       return this;
     }
 
+    /** Sets the listener told about every request, such as a metrics recorder. */
+    public Builder requestListener(RegistryRequestListener requestListener) {
+      this.requestListener = Objects.requireNonNull(requestListener, "requestListener");
+      return this;
+    }
+
     public RegistryClient build() {
       OkHttpClient base = okHttpClient != null ? okHttpClient : new OkHttpClient();
       OkHttpClient tokenClient = base.newBuilder().followSslRedirects(false).build();
@@ -502,7 +509,8 @@ public final class RegistryClient {
           .followSslRedirects(false)
           .build();
       return new RegistryClient(
-          new RegistryHttp(registryClient, credentials, plainHttpRegistries, userAgent));
+          new RegistryHttp(
+              registryClient, credentials, plainHttpRegistries, userAgent, requestListener));
     }
   }
 }

@@ -34,16 +34,19 @@ final class RegistryHttp {
   private final CredentialProvider credentials;
   private final Set<String> plainHttpRegistries;
   private final String userAgent;
+  private final RegistryRequestListener requestListener;
 
   RegistryHttp(
       OkHttpClient client,
       CredentialProvider credentials,
       Set<String> plainHttpRegistries,
-      String userAgent) {
+      String userAgent,
+      RegistryRequestListener requestListener) {
     this.client = client;
     this.credentials = credentials;
     this.plainHttpRegistries = Set.copyOf(plainHttpRegistries);
     this.userAgent = userAgent;
+    this.requestListener = requestListener;
   }
 
   /** Returns {@code <scheme>://<apiHost>/v2/<repository>/<kind>/<identifier>}. */
@@ -95,13 +98,26 @@ final class RegistryHttp {
     try {
       response = client.newCall(request).execute();
     } catch (TokenRequestException e) {
+      reportRequest(context, e.status());
       throw tokenFailure(requestContext, e);
     } catch (IOException e) {
+      reportRequest(context, 0);
       throw new RegistryException(requestContext, 0, RegistryException.plainMessage(e), e);
     }
+    reportRequest(context, response.code());
     log.debug("{} {} returned {}", request.method(),
         HttpResponses.redact(response.request().url()), response.code());
     return response;
+  }
+
+  /** Reports a finished request; a failing listener is logged, because metrics must not fail it. */
+  private void reportRequest(RegistryException.Context context, int status) {
+    try {
+      requestListener.requestFinished(context.registry(), context.operation(), status);
+    } catch (RuntimeException e) {
+      log.warn("registry request listener failed registry={} operation={} status={}",
+          context.registry(), context.operation(), status, e);
+    }
   }
 
   /** Returns the context for a response: the method and redacted URL of its final request. */

@@ -73,6 +73,7 @@ public final class IndexingJobRunner implements JobRunner {
   private final RetryPolicy retryPolicy;
   private final String nodeId;
   private final Clock clock;
+  private final JobObserver observer;
 
   /** Creates a runner that admits every image, for callers that check admission elsewhere. */
   public IndexingJobRunner(
@@ -93,6 +94,19 @@ public final class IndexingJobRunner implements JobRunner {
       RetryPolicy retryPolicy,
       String nodeId,
       Clock clock) {
+    this(store, client, indexer, admission, retryPolicy, nodeId, clock, JobObserver.NONE);
+  }
+
+  /** Creates a runner that reports stage timings and outcomes to {@code observer}. */
+  public IndexingJobRunner(
+      JobStore store,
+      RegistryClient client,
+      ImageIndexer indexer,
+      ImageAdmission admission,
+      RetryPolicy retryPolicy,
+      String nodeId,
+      Clock clock,
+      JobObserver observer) {
     this.store = Objects.requireNonNull(store, "store");
     this.client = Objects.requireNonNull(client, "client");
     this.indexer = Objects.requireNonNull(indexer, "indexer");
@@ -100,6 +114,7 @@ public final class IndexingJobRunner implements JobRunner {
     this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /**
@@ -138,35 +153,50 @@ public final class IndexingJobRunner implements JobRunner {
     RegistryImageStore images = new RegistryImageStore(client, target.toReference());
 
     attempt.checkContinue();
-    StoredManifest root = images.fetchManifest(identifier(target));
+    long resolveStarted = System.nanoTime();
+    StoredManifest root;
+    try {
+      root = images.fetchManifest(identifier(target));
+    } finally {
+      observeStage(JobObserver.STAGE_RESOLVE, resolveStarted);
+    }
     if (target.digest() == null) {
       try {
         store.updateDigest(job.id(), nodeId, root.digest());
       } catch (DuplicateJobException e) {
         // The tag resolved to a digest another job already works on, so this one adds nothing.
         String message = "duplicate of job " + e.activeJobId() + ", which indexes the same digest";
-        return complete(attempt, JobState.SKIPPED, JobResult.message(message), started);
+        JobResult skipped = JobResult.message(message);
+        return complete(attempt, JobState.SKIPPED, "duplicate", skipped, started);
       }
       target = target.withDigest(root.digest());
     }
 
     String ownOutput = OwnOutput.skipReason(root);
     if (ownOutput != null) {
-      return complete(attempt, JobState.SKIPPED, JobResult.message(ownOutput), started);
+      return complete(
+          attempt, JobState.SKIPPED, "own_output", JobResult.message(ownOutput), started);
     }
     Optional<JobResult> earlier = earlierOutput(target);
     if (earlier.isPresent()) {
-      return complete(attempt, JobState.SKIPPED, earlier.get(), started);
+      return complete(attempt, JobState.SKIPPED, "already_indexed", earlier.get(), started);
     }
 
     attempt.checkContinue();
     // NOTE: the indexer checks the listener between manifests and while it reads layers, but not
     // while it pushes the SOCI artifacts, so a timeout or stop during the push takes effect after it.
-    ProgressRecorder progress = new ProgressRecorder(store, nodeId, attempt);
-    IndexResult result = indexer.index(images, target.tag(), target.digest(), progress);
+    StageTimer stages = new StageTimer(new ProgressRecorder(store, nodeId, attempt), observer);
+    IndexResult result;
+    try {
+      result = indexer.index(images, target.tag(), target.digest(), stages);
+    } catch (IOException | RuntimeException e) {
+      stages.failed();
+      throw e;
+    }
+    stages.succeeded();
     JobState state =
         result.status() == IndexResult.Status.INDEXED ? JobState.SUCCEEDED : JobState.SKIPPED;
-    return complete(attempt, state, JobResults.of(result), started);
+    return complete(attempt, state, "nothing_to_index", JobResults.of(result), started);
   }
 
   /**
@@ -175,19 +205,20 @@ public final class IndexingJobRunner implements JobRunner {
    */
   private Outcome reject(JobAttempt attempt, ImageAdmission.Refusal refusal, long started) {
     if (!refusal.registryNotAllowed()) {
-      return complete(attempt, JobState.SKIPPED, JobResult.message(refusal.reason()), started);
+      return complete(
+          attempt, JobState.SKIPPED, "filtered", JobResult.message(refusal.reason()), started);
     }
 
     Job job = attempt.job();
     if (attempt.stopReason() == Reason.LEASE_LOST) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
     JobError error =
         new JobError("check registry", job.image().registry(), 0, null, refusal.reason(), false);
     if (!store.fail(job.id(), nodeId, error, null)) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
     log.error(
         "job failed job.id={} registry={} repository={} attempt={} duration.ms={} operation={}"
@@ -199,7 +230,7 @@ public final class IndexingJobRunner implements JobRunner {
         millisSince(started),
         error.operation(),
         error.message());
-    return Outcome.FAILED;
+    return observe(job, Outcome.FAILED, null, error);
   }
 
   private static String identifier(ImageTarget target) {
@@ -241,15 +272,21 @@ public final class IndexingJobRunner implements JobRunner {
         "already indexed as " + result.outputTag()));
   }
 
-  private Outcome complete(JobAttempt attempt, JobState state, JobResult result, long started) {
+  /**
+   * Records a succeeded or skipped job.
+   *
+   * @param skipReason the metrics category of a skip, ignored when {@code state} is succeeded
+   */
+  private Outcome complete(
+      JobAttempt attempt, JobState state, String skipReason, JobResult result, long started) {
     Job job = attempt.job();
     if (attempt.stopReason() == Reason.LEASE_LOST) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
     if (!store.complete(job.id(), nodeId, state, result)) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
 
     log.info(
@@ -261,7 +298,9 @@ public final class IndexingJobRunner implements JobRunner {
         job.attempts(),
         millisSince(started),
         result.message());
-    return state == JobState.SUCCEEDED ? Outcome.SUCCEEDED : Outcome.SKIPPED;
+    return state == JobState.SUCCEEDED
+        ? observe(job, Outcome.SUCCEEDED, null, null)
+        : observe(job, Outcome.SKIPPED, skipReason, null);
   }
 
   private Outcome recordFailure(JobAttempt attempt, Exception failure, long started) {
@@ -269,11 +308,11 @@ public final class IndexingJobRunner implements JobRunner {
     Reason stopped = attempt.stopReason();
     if (stopped == Reason.LEASE_LOST) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
     if (stopped == Reason.SHUTDOWN && isStop(failure)) {
       log.info("job stopped for shutdown job.id={} attempt={}", job.id(), job.attempts());
-      return Outcome.STOPPED;
+      return observe(job, Outcome.STOPPED, null, null);
     }
 
     RetryPolicy.Failure classified = retryPolicy.classify(failure);
@@ -281,15 +320,34 @@ public final class IndexingJobRunner implements JobRunner {
     Instant retryAt = delay.map(clock.instant()::plus).orElse(null);
     if (!store.fail(job.id(), nodeId, classified.error(), retryAt)) {
       logLeaseLost(job);
-      return Outcome.LEASE_LOST;
+      return observe(job, Outcome.LEASE_LOST, null, null);
     }
 
     if (delay.isPresent()) {
       logRetry(job, classified.error(), delay.get(), started);
-      return Outcome.RETRY_SCHEDULED;
+      return observe(job, Outcome.RETRY_SCHEDULED, null, classified.error());
     }
     logFinalFailure(job, classified.error(), failure, started);
-    return Outcome.FAILED;
+    return observe(job, Outcome.FAILED, null, classified.error());
+  }
+
+  /** Reports the outcome to the observer and returns it; a failing observer is only logged. */
+  private Outcome observe(Job job, Outcome outcome, String skipReason, JobError error) {
+    try {
+      Duration elapsed = Duration.between(job.createdAt(), clock.instant());
+      observer.attemptFinished(job, outcome, skipReason, error, elapsed);
+    } catch (RuntimeException e) {
+      log.warn("job observer failed job.id={} outcome={}", job.id(), outcome, e);
+    }
+    return outcome;
+  }
+
+  private void observeStage(String stage, long startedNanos) {
+    try {
+      observer.stageFinished(stage, Duration.ofNanos(System.nanoTime() - startedNanos));
+    } catch (RuntimeException e) {
+      log.warn("job observer failed stage={}", stage, e);
+    }
   }
 
   private static boolean isStop(Throwable failure) {

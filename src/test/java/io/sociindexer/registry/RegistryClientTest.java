@@ -45,6 +45,35 @@ class RegistryClientTest {
   }
 
   @Test
+  void requestListenerSeesEveryRequest() throws IOException {
+    List<String> seen = new java.util.ArrayList<>();
+    RegistryClient listened = RegistryClient.builder()
+        .plainHttpRegistries(Set.of(registry.hostPort()))
+        .requestListener((host, operation, status) -> seen.add(host + " " + operation + " " + status))
+        .build();
+    registry.expect("GET", "/v2/app/manifests/1.0", request -> {}, response(404).build());
+
+    assertThatThrownBy(() -> listened.fetchManifest(image))
+        .isInstanceOf(ManifestNotFoundException.class);
+
+    assertThat(seen).containsExactly(registry.hostPort() + " fetch manifest 404");
+  }
+
+  @Test
+  void requestListenerSeesMissingResponse() {
+    List<Integer> statuses = new java.util.ArrayList<>();
+    RegistryClient listened = RegistryClient.builder()
+        .plainHttpRegistries(Set.of("127.0.0.1:1"))
+        .requestListener((host, operation, status) -> statuses.add(status))
+        .build();
+
+    assertThatThrownBy(() -> listened.fetchManifest(Reference.parse("127.0.0.1:1/app:1.0")))
+        .isInstanceOf(RegistryException.class);
+
+    assertThat(statuses).containsExactly(0);
+  }
+
+  @Test
   void fetchManifestByTag() throws IOException {
     registry.expect("GET", "/v2/app/manifests/1.0", request -> {
       String accept = request.getHeaders().get("Accept");

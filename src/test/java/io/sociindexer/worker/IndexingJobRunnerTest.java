@@ -8,6 +8,7 @@ import io.sociindexer.admission.Filters;
 import io.sociindexer.admission.RegistryAllowList;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.ImageTarget;
 import io.sociindexer.job.Job;
 import io.sociindexer.job.JobError;
@@ -95,6 +96,66 @@ class IndexingJobRunnerTest {
     assertThat(last.layersDone()).isEqualTo(1);
     assertThat(last.bytesDone()).isEqualTo(last.bytesTotal());
     assertThat(last.bytesTotal()).isPositive();
+  }
+
+  @Test
+  void successReportsStagesAndOutcome() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "1.0", "observed");
+    enqueue("app", "1.0", image.manifest());
+    clock.advance(Duration.ofSeconds(7));
+    RecordingObserver observer = new RecordingObserver();
+    IndexingJobRunner runner = new IndexingJobRunner(store, client, new ImageIndexer(INDEX_ALL),
+        ImageAdmission.ALL, retryPolicy, NODE, clock, observer);
+
+    runner.run(claim());
+
+    assertThat(observer.stages).containsExactly("resolve", "index", "push");
+    assertThat(observer.bytes).isPositive();
+    assertThat(observer.outcomes).containsExactly(Outcome.SUCCEEDED);
+    assertThat(observer.elapsed).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(8));
+  }
+
+  @Test
+  void nothingToIndexReportsSkipReason() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "small", "small-observed");
+    enqueue("app", "small", image.manifest());
+    RecordingObserver observer = new RecordingObserver();
+    IndexingJobRunner runner = new IndexingJobRunner(store, client,
+        new ImageIndexer(IndexOptions.defaults()), ImageAdmission.ALL, retryPolicy, NODE, clock,
+        observer);
+
+    runner.run(claim());
+
+    assertThat(observer.outcomes).containsExactly(Outcome.SKIPPED);
+    assertThat(observer.skipReasons).containsExactly("nothing_to_index");
+  }
+
+  /** Records what the runner reports, for assertions. */
+  private static final class RecordingObserver implements JobObserver {
+
+    final List<String> stages = new java.util.ArrayList<>();
+    final List<Outcome> outcomes = new java.util.ArrayList<>();
+    final List<String> skipReasons = new java.util.ArrayList<>();
+    long bytes;
+    Duration elapsed;
+
+    @Override
+    public void stageFinished(String stage, Duration duration) {
+      stages.add(stage);
+    }
+
+    @Override
+    public void layerBytesRead(long read) {
+      bytes += read;
+    }
+
+    @Override
+    public void attemptFinished(
+        Job job, Outcome outcome, String skipReason, JobError error, Duration attemptElapsed) {
+      outcomes.add(outcome);
+      skipReasons.add(skipReason);
+      elapsed = attemptElapsed;
+    }
   }
 
   @Test
