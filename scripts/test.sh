@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration tests against a real registry.
 # Installs what the tests need when it is missing (Debian packages docker-registry,
-# skopeo and pigz), so it works on a fresh Debian machine with JDK 25 at the path below.
+# skopeo, pigz and chromium), so it works on a fresh Debian machine with JDK 25 at the path below.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ install_missing() {
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v pigz >/dev/null || missing+=(pigz)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v go >/dev/null || missing+=(golang-go)
   [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
   if ((${#missing[@]} > 0)); then

@@ -45,6 +45,7 @@ final class StatusPageRenderer {
       .cancelled{color:#9a6700}.running{color:#0969da}.queued{color:#57606a}
       progress{width:10rem}
       p.empty{color:#57606a}
+      .nowrap{white-space:nowrap}
       """;
 
   /** Returns the whole page. */
@@ -112,8 +113,8 @@ final class StatusPageRenderer {
       JobProgress progress = job.progress() == null ? JobProgress.NONE : job.progress();
       html.append("<tr class=\"job\" data-id=\"").append(job.id()).append("\">")
           .append(cell("image", imageName(job.image())))
-          .append(cell("", job.leaseOwner()))
-          .append(cell("", ago(job.startedAt(), snapshot.takenAt())))
+          .append(cell("nowrap", job.leaseOwner()))
+          .append(cell("nowrap", ago(job.startedAt(), snapshot.takenAt())))
           .append(cell("num", Integer.toString(job.attempts())))
           .append(cell("num", progress.layersDone() + " / " + progress.layersTotal()))
           .append(cell("num", bytes(progress.bytesDone()) + " / " + bytes(progress.bytesTotal())))
@@ -232,7 +233,15 @@ final class StatusPageRenderer {
       return "";
     }
     long seconds = Math.max(0, Duration.between(instant, now).toSeconds());
-    return seconds < 120 ? seconds + " s ago" : (seconds / 60) + " min ago";
+    if (seconds < 120) {
+      return seconds + " s ago";
+    }
+    long minutes = seconds / 60;
+    if (minutes < 120) {
+      return minutes + " min ago";
+    }
+    long hours = minutes / 60;
+    return hours < 48 ? hours + " h ago" : (hours / 24) + " d ago";
   }
 
   /** Formats a byte count with binary units, such as {@code 12.5 MiB}. */

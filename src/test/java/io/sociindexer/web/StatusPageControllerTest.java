@@ -81,7 +81,7 @@ class StatusPageControllerTest {
     String running = section(http.get("/").body(), "running");
 
     assertThat(running).contains("127.0.0.1:5000/team/web:1.0@" + StatusPageFixtures.DIGEST);
-    assertThat(running).contains("<td>node-a</td>");
+    assertThat(running).contains("<td class=\"nowrap\">node-a</td>");
     assertThat(running).contains("2 / 5");
     assertThat(running).contains("40.0 MiB / 160.0 MiB");
     assertThat(running).contains("25%");
