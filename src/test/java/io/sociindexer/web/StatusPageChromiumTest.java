@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class StatusPageChromiumTest {
     Files.write(target.resolve(name), png);
 
     assertThat(png.length).as("screenshot size in bytes").isGreaterThan((int) MIN_SCREENSHOT_BYTES);
-    byte[] header = java.util.Arrays.copyOf(png, 8);
+    byte[] header = Arrays.copyOf(png, 8);
     assertThat(header).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sociindexer.api.InMemoryJobStore;
 import io.sociindexer.api.IntakeServiceTest;
 import io.sociindexer.api.TestHttp;
+import io.sociindexer.job.JobResult;
+import io.sociindexer.job.JobState;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,8 +110,8 @@ class StatusPageControllerTest {
     for (int i = 0; i < 25; i++) {
       store.put(
           StatusPageFixtures.job(
-              io.sociindexer.job.JobState.SUCCEEDED, "team/app" + i, 1, null,
-              io.sociindexer.job.JobResult.message("done"), null));
+              JobState.SUCCEEDED, "team/app" + i, 1, null,
+              JobResult.message("done"), null));
     }
 
     String recent = section(http.get("/").body(), "recent");

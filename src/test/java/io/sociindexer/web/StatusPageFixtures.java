@@ -9,6 +9,7 @@ import io.sociindexer.job.JobResult;
 import io.sociindexer.job.JobState;
 import io.sociindexer.oci.Digest;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Jobs in every section of the status page, stored in an {@link InMemoryJobStore}. */
@@ -32,7 +33,7 @@ final class StatusPageFixtures {
         job(
             JobState.SUCCEEDED, "team/api", 1, null,
             new JobResult(
-                "sha256:aa", "1.0-soci", java.util.List.of(), java.util.List.of(), null),
+                "sha256:aa", "1.0-soci", List.of(), List.of(), null),
             null));
     store.put(
         job(
