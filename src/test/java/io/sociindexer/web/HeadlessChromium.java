@@ -86,6 +86,11 @@ final class HeadlessChromium implements AutoCloseable {
     awaitEvent("Page.loadEventFired");
   }
 
+  /** Waits for the next load event of the current page, such as one caused by a reload. */
+  void awaitReload() throws Exception {
+    awaitEvent("Page.loadEventFired");
+  }
+
   /** Returns the serialized DOM of the loaded page. */
   String outerHtml() throws Exception {
     JsonNode document = call("DOM.getDocument", Map.of("depth", 0));
@@ -108,9 +113,15 @@ final class HeadlessChromium implements AutoCloseable {
   @Override
   public void close() throws Exception {
     socket.abort();
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+    }
+
+    // Chromium's renderer and GPU processes usually exit with the browser; stop any that remain.
+    for (ProcessHandle child : children) {
+      child.destroy();
     }
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.api.InMemoryJobStore;
 import io.sociindexer.api.IntakeServiceTest;
+import io.sociindexer.job.JobResult;
+import io.sociindexer.job.JobState;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +21,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Loads the status page in headless Chromium, once with JavaScript enabled and once with it
- * disabled, and checks the rendered DOM and a screenshot. The screenshots are kept in {@code
- * target/status-page/}. Skipped when {@code /usr/bin/chromium} is missing; {@code scripts/test.sh}
- * installs Debian's {@code chromium} package.
+ * disabled, and checks the rendered DOM, a screenshot and the reload without JavaScript. The
+ * screenshots are kept in {@code target/status-page/}. Skipped when {@code /usr/bin/chromium} is
+ * missing; {@code scripts/test.sh} installs Debian's {@code chromium} package.
  */
 @IntakeServiceTest
 class StatusPageChromiumTest {
 
-  /** A PNG of 1280x900 with tables and text is over 50 KB; a blank one is under 10 KB. */
+  /** The fixtures render to a PNG of about 145 KB, and a blank page to a much smaller one. */
   static final long MIN_SCREENSHOT_BYTES = 20_000;
 
   static final String SCRIPT_PROBE =
@@ -70,6 +72,20 @@ class StatusPageChromiumTest {
 
       assertJobRows(chromium.outerHtml());
       assertScreenshot(chromium.screenshot(), "status-page-nojs.png");
+    }
+  }
+
+  @Test
+  void pageReloadsWithoutJavaScript() throws Exception {
+    try (HeadlessChromium chromium = new HeadlessChromium(dir.resolve("profile"), false)) {
+      chromium.navigate(pageUrl());
+      store.put(
+          StatusPageFixtures.job(
+              JobState.SUCCEEDED, "team/late", 1, null, JobResult.message("late result"), null));
+
+      chromium.awaitReload();
+
+      assertThat(chromium.outerHtml()).contains("late result");
     }
   }
 
