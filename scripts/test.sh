@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration tests against a real registry.
-# Installs what the tests need when it is missing (Debian packages docker-registry,
-# skopeo, pigz and prometheus), so it works on a fresh Debian machine with JDK 25 at the
-# path below.
+# Installs what the tests need when it is missing (Debian packages docker-registry, skopeo,
+# pigz, postgresql, golang-go, npm, prometheus and chromium), so it works on a fresh Debian
+# machine with JDK 25 at the path below. Then it checks the Helm chart.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ install_missing() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v pigz >/dev/null || missing+=(pigz)
   [[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v go >/dev/null || missing+=(golang-go)
   command -v npm >/dev/null || missing+=(npm)
   [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
