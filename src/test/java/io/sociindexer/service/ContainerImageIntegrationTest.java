@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Checks the service image that Jib writes to {@code target/jib-image.tar} in the
  * pre-integration-test phase: skopeo pushes it to Debian's docker-registry, soci-indexer indexes
  * it, and, when the test runs as root, the image's entrypoint starts the service in a chroot as
- * the image's user until the readiness probe answers.
+ * the image's user until the readiness probe returns UP.
  */
 class ContainerImageIntegrationTest {
 
