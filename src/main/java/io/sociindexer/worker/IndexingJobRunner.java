@@ -125,7 +125,7 @@ public final class IndexingJobRunner implements JobRunner {
   public Outcome run(JobAttempt attempt) {
     Job job = attempt.job();
     long started = System.nanoTime();
-    try (MDC.MDCCloseable ignored = MDC.putCloseable("job.id", job.id().toString())) {
+    try (MDC.MDCCloseable ignored = WorkerPool.jobContext(job)) {
       log.info(
           "starting job job.id={} registry={} repository={} tag={} manifest.digest={} attempt={}",
           job.id(),

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
@@ -41,6 +42,9 @@ import org.springframework.context.event.EventListener;
 public final class WorkerPool implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  /** The logging context key of the job a log line belongs to. */
+  static final String JOB_ID_KEY = "job.id";
 
   /** How long stopped jobs may take to reach their next check before the queue gets them back. */
   static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -294,11 +298,13 @@ public final class WorkerPool implements SmartLifecycle {
     } catch (RuntimeException e) {
       // NOTE: the job stays running in the store until its lease expires, then any replica
       // claims it again.
-      log.error(
-          "job runner failed job.id={} node.id={}; the job runs again after its lease expires",
-          attempt.job().id(),
-          nodeId,
-          e);
+      try (MDC.MDCCloseable ignored = jobContext(attempt.job())) {
+        log.error(
+            "job runner failed job.id={} node.id={}; the job runs again after its lease expires",
+            attempt.job().id(),
+            nodeId,
+            e);
+      }
     } finally {
       synchronized (lock) {
         running.remove(attempt.job().id());
@@ -329,7 +335,7 @@ public final class WorkerPool implements SmartLifecycle {
   private void renewLeases() {
     for (JobAttempt attempt : running.values()) {
       Job job = attempt.job();
-      try {
+      try (MDC.MDCCloseable ignored = jobContext(job)) {
         if (!store.renewLease(job.id(), nodeId, settings.lease())) {
           log.warn("lease lost, stopping job job.id={} node.id={}", job.id(), nodeId);
           attempt.stop(Reason.LEASE_LOST);
@@ -343,5 +349,13 @@ public final class WorkerPool implements SmartLifecycle {
             e);
       }
     }
+  }
+
+  /**
+   * Puts the job id into the logging context of the current thread as {@code job.id}, so that
+   * structured logs carry it as a field; closing removes it again.
+   */
+  static MDC.MDCCloseable jobContext(Job job) {
+    return MDC.putCloseable(JOB_ID_KEY, job.id().toString());
   }
 }
