@@ -198,7 +198,12 @@ class CredentialLeakTest {
 
   private String logText() {
     StringBuilder text = new StringBuilder();
-    for (ILoggingEvent event : appender.list) {
+    // Threads of other tests may log while this reads; AppenderBase appends under its own lock.
+    List<ILoggingEvent> events;
+    synchronized (appender) {
+      events = new ArrayList<>(appender.list);
+    }
+    for (ILoggingEvent event : events) {
       text.append(event.getFormattedMessage()).append('\n');
       if (event.getThrowableProxy() != null) {
         text.append(event.getThrowableProxy().getMessage()).append('\n');
