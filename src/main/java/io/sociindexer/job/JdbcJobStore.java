@@ -171,9 +171,12 @@ public final class JdbcJobStore implements JobStore {
     String pattern = null;
     if (imageContains != null && !imageContains.isEmpty()) {
       where.append(
-          " AND (LOWER(registry) LIKE :pattern ESCAPE '!' OR LOWER(repository) LIKE :pattern"
-              + " ESCAPE '!' OR LOWER(tag) LIKE :pattern ESCAPE '!'"
-              + " OR LOWER(manifest_digest) LIKE :pattern ESCAPE '!')");
+          // The whole reference registry/repository[:tag][@digest] is matched, so a pasted
+          // image name finds its jobs. CONCAT skips NULLs on both H2 and PostgreSQL.
+          " AND LOWER(CONCAT(registry, '/', repository,"
+              + " CASE WHEN tag IS NULL THEN '' ELSE CONCAT(':', tag) END,"
+              + " CASE WHEN manifest_digest IS NULL THEN '' ELSE CONCAT('@', manifest_digest) END))"
+              + " LIKE :pattern ESCAPE '!'");
       pattern = "%" + escapeLike(imageContains.toLowerCase(Locale.ROOT)) + "%";
     }
 
@@ -432,6 +435,28 @@ public final class JdbcJobStore implements JobStore {
             .update();
     if (released > 0) {
       log.atInfo().addKeyValue("lease.owner", owner).log("released {} running jobs", released);
+    }
+    return released;
+  }
+
+  /**
+   * Puts every running job back in the queue when the store is the embedded H2 database, and
+   * returns how many. H2 lets one process open the file at a time, so a job found running at
+   * startup belongs to a process that stopped without finishing it; waiting for its lease to
+   * expire would only delay it. On PostgreSQL other replicas may be running jobs, so nothing
+   * changes there.
+   */
+  public int releaseAbandonedEmbeddedJobs() {
+    if (dialect != SqlDialect.H2) {
+      return 0;
+    }
+    int released =
+        jdbc.sql(
+                "UPDATE jobs SET state = 'queued', run_after = CURRENT_TIMESTAMP,"
+                    + " lease_owner = NULL, lease_until = NULL WHERE state = 'running'")
+            .update();
+    if (released > 0) {
+      log.info("queued {} jobs that a previous run of this node left running", released);
     }
     return released;
   }

@@ -18,6 +18,8 @@ public class JobStoreConfiguration {
   @Bean
   @DependsOnDatabaseInitialization
   public JdbcJobStore jobStore(JdbcTemplate jdbcTemplate) {
-    return new JdbcJobStore(jdbcTemplate.getDataSource());
+    JdbcJobStore store = new JdbcJobStore(jdbcTemplate.getDataSource());
+    store.releaseAbandonedEmbeddedJobs();
+    return store;
   }
 }

@@ -647,6 +647,21 @@ abstract class JdbcJobStoreContract {
     assertThat(store.list(JobState.QUEUED, "team", 0, 1).total()).isEqualTo(2);
     assertThat(ids(store.list(null, "%", 0, 10))).isEmpty();
     assertThat(ids(store.list(null, "web_app", 0, 10))).isEmpty();
+    assertThat(ids(store.list(null, "ghcr.io/team/web-app:v1.2", 0, 10))).containsExactly(web.id());
+    assertThat(ids(store.list(null, "web-app:v1.2@" + digest("w"), 0, 10))).containsExactly(web.id());
+    assertThat(ids(store.list(null, "quay.io/team/database:latest", 0, 10))).containsExactly(db.id());
+  }
+
+  @Test
+  void startupReleasesRunningJobsOnlyOnH2() {
+    Job running = enqueue(image("app", "v1", "r"));
+    claim("owner-that-died");
+
+    int released = store.releaseAbandonedEmbeddedJobs();
+
+    boolean embedded = database().pool().getJdbcUrl().startsWith("jdbc:h2:");
+    assertThat(released).isEqualTo(embedded ? 1 : 0);
+    assertThat(reload(running).state()).isEqualTo(embedded ? JobState.QUEUED : JobState.RUNNING);
   }
 
   private static List<UUID> ids(Page page) {
