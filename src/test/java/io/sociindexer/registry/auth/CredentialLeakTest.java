@@ -7,14 +7,18 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sociindexer.config.CredentialsProperties;
 import io.sociindexer.config.SociIndexerProperties;
 import io.sociindexer.job.JobError;
+import io.sociindexer.metrics.IndexingMetrics;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
 import io.sociindexer.registry.RegistryAuthException;
 import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.RegistryException;
 import io.sociindexer.registry.ecr.EcrCredentialProvider;
 import io.sociindexer.worker.RetryPolicy;
 import java.io.IOException;
@@ -124,6 +128,29 @@ class CredentialLeakTest {
     assertThat(issuer.issuedTokens()).isNotEmpty();
     assertThat(appender.list).isNotEmpty();
     assertNoSecret(logText());
+  }
+
+  @Test
+  void metricsLeakNothing() throws IOException {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    IndexingMetrics metrics = new IndexingMetrics(meters);
+    RegistryClient client =
+        RegistryClient.builder()
+            .credentials(only(new Credential(USER, PASSWORD)))
+            .plainHttpRegistries(Set.of(registry.host()))
+            .requestListener(metrics)
+            .build();
+    Reference image = Reference.parse(registry.host() + "/leak/metrics:v1");
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+
+    client.pushBlob(image, Digest.sha256(config), config);
+    catchThrowableOfType(
+        RegistryException.class,
+        () -> client(only(new Credential(USER, WRONG_PASSWORD))).fetchManifest(image));
+
+    String scrape = meters.scrape();
+    assertThat(scrape).contains("soci_registry_requests_total");
+    assertNoSecret(scrape);
   }
 
   @Test
