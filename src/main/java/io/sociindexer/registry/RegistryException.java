@@ -155,6 +155,12 @@ public class RegistryException extends IOException {
     if (status >= 500 && status != 501 && status != 505) {
       return true;
     }
+    if ("DIGEST_INVALID".equals(errorCode) && "PUT".equals(httpMethod())) {
+      // We computed the digest of the bytes we sent, so a mismatch means the registry stored
+      // other bytes. Distribution's filesystem storage does this when two clients push the same
+      // content at once, which replicas indexing images that share layers do; a retry succeeds.
+      return true;
+    }
     return errorCode != null && RETRYABLE_CODES.contains(errorCode);
   }
 

@@ -60,6 +60,10 @@ class HttpResponsesTest {
     assertThat(new RegistryException(context, 400, "Bad Request", "BLOB_UPLOAD_INVALID", "m", null, null, null)
         .retryable()).isTrue();
     assertThat(new RegistryException(context, 400, "Bad Request", "DIGEST_INVALID", "m", null, null, null)
+        .retryable()).isTrue();
+    RegistryException.Context post =
+        new RegistryException.Context("start upload", "push blob x to r/a", "r/a", "r", "POST", null);
+    assertThat(new RegistryException(post, 400, "Bad Request", "DIGEST_INVALID", "m", null, null, null)
         .retryable()).isFalse();
     assertThat(new RegistryException(context, 408, null, null, null, null, null, null).retryable()).isTrue();
     assertThat(new RegistryException(context, 501, null, null, null, null, null, null).retryable()).isFalse();

@@ -86,7 +86,9 @@ class ReplicasIntegrationTest {
     for (int i = 0; i < IMAGES; i++) {
       JsonNode job = awaitFinal(survivor, "fleet:v" + i);
       assertThat(job.get("state").asString()).as("job of fleet:v%d", i).isEqualTo("succeeded");
-      assertThat(job.get("attempts").asInt()).as("attempts of fleet:v%d", i).isEqualTo(1);
+      // The twenty images share one layer, so replicas push the same SOCI index manifest at once.
+      // docker-registry's filesystem storage can then answer DIGEST_INVALID, which is retried.
+      assertThat(job.get("attempts").asInt()).as("attempts of fleet:v%d", i).isBetween(1, 2);
       assertThat(fleet.manifest("v" + i + "-soci")).as("fleet:v%d-soci", i).isPresent();
     }
     JsonNode all = JSON.readTree(survivor.get("/api/v1/jobs?size=200"));
