@@ -74,7 +74,8 @@ public class BackfillController {
       description =
           "Lists the tags that match tagGlob and queues a job for each one not indexed yet."
               + " Returns 202 with the number queued and the skipped tags with reasons; 403 when"
-              + " the registry is not allowed; 502 when the registry fails.")
+              + " the registry is not allowed; 404 when the repository does not exist; 502 when"
+              + " the registry fails.")
   @PostMapping(consumes = "application/json")
   public ResponseEntity<BackfillResponse> backfill(@RequestBody BackfillRequest request) {
     Reference repository = parseRepository(request);
@@ -129,9 +130,12 @@ public class BackfillController {
     try {
       return planner.plan(repository, glob);
     } catch (RegistryException e) {
-      throw problem(
-          HttpStatus.BAD_GATEWAY,
-          "listing the tags of " + repository.repositoryName() + " failed: " + e.getMessage());
+      // The registry's own message already names the operation and the repository.
+      HttpStatus status =
+          e.status() == 404 || "NAME_UNKNOWN".equals(e.errorCode())
+              ? HttpStatus.NOT_FOUND
+              : HttpStatus.BAD_GATEWAY;
+      throw problem(status, e.getMessage());
     }
   }
 

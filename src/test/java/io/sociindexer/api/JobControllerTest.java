@@ -333,6 +333,7 @@ class JobControllerTest {
     HttpResponse<String> response = http.get("/v3/api-docs");
 
     assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(body(response).get("info").get("title").asString()).isEqualTo("soci-indexer API");
     JsonNode paths = body(response).get("paths");
     assertThat(fieldNames(paths))
         .contains(

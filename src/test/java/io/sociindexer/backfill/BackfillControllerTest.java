@@ -143,11 +143,12 @@ class BackfillControllerTest {
   }
 
   @Test
-  void backfillEmptyRepository() {
+  void backfillUnknownRepositoryNotFound() {
     HttpResponse<String> response =
-        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/empty\"}");
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/never-pushed\"}");
 
-    assertThat(response.statusCode()).isEqualTo(202);
-    assertThat(json.readTree(response.body()).get("queued").asInt()).isZero();
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    assertThat(response.body()).contains("NAME_UNKNOWN").doesNotContain("failed: list tags");
+    assertThat(store.all()).isEmpty();
   }
 }

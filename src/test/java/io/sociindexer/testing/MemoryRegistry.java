@@ -98,6 +98,10 @@ public final class MemoryRegistry implements AutoCloseable {
   }
 
   /** Returns the tags of a repository, sorted. */
+  private synchronized boolean hasRepository(String repository) {
+    return tags.containsKey(repository);
+  }
+
   public synchronized List<String> tags(String repository) {
     return List.copyOf(tags.getOrDefault(repository, Map.of()).keySet());
   }
@@ -260,6 +264,15 @@ public final class MemoryRegistry implements AutoCloseable {
 
   /** Pages with {@code n} (default 100) and {@code last}, and sends a Link header for the next. */
   private MockResponse tagList(RecordedRequest request, String repository) {
+    if (!hasRepository(repository)) {
+      // Distribution answers this for a repository nothing was ever pushed to.
+      return new MockResponse.Builder()
+          .code(404)
+          .setHeader("Content-Type", "application/json")
+          .body("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known"
+              + " to registry\"}]}")
+          .build();
+    }
     List<String> all = tags(repository);
     String nText = request.getUrl().queryParameter("n");
     int n = nText == null ? 100 : Integer.parseInt(nText);
