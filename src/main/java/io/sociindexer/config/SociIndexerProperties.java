@@ -155,7 +155,7 @@ public class SociIndexerProperties {
     /** Wait before the second attempt; each later wait doubles. */
     @NotNull private Duration initialBackoff = Duration.ofSeconds(5);
 
-    /** Longest wait between attempts, also the cap on a registry's Retry-After. */
+    /** Maximum wait between attempts, also the cap on a registry's Retry-After. */
     @NotNull private Duration maxBackoff = Duration.ofMinutes(5);
 
     public int getMaxAttempts() {
@@ -188,7 +188,7 @@ public class SociIndexerProperties {
 
     /**
      * Largest request body a webhook endpoint reads; a larger one is rejected with 413. One
-     * Distribution envelope holds a few events of about 1 KiB each, so 1 MiB leaves ample room.
+     * Distribution envelope contains a few events of about 1 KiB each, so 1 MiB leaves ample room.
      */
     @NotNull private DataSize maxBodySize = DataSize.ofMegabytes(1);
 
@@ -254,7 +254,7 @@ public class SociIndexerProperties {
     /** Password of HTTP basic authentication, for sources that send it. */
     private String password;
 
-    /** Accept deliveries without any credentials; only for networks where nobody else can post. */
+    /** Accept deliveries without any credentials; only for networks where no other client can post. */
     private boolean allowUnauthenticated;
 
     public boolean isEnabled() {

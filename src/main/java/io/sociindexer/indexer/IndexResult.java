@@ -53,13 +53,13 @@ public record IndexResult(
     NOTHING_TO_INDEX,
     /**
      * The image already has a SOCI index, or is one, so nothing was read or pushed; {@link
-     * IndexResult#reason()} says which manifest showed it.
+     * IndexResult#reason()} names the manifest that showed it.
      */
     ALREADY_SOCI_ENABLED
   }
 
   /**
-   * What happened to one image manifest of the image.
+   * The outcome of one image manifest of the image.
    *
    * @param manifestDigest digest of the source image manifest
    * @param skipReason why the manifest was left alone (attestation, platform not selected), or null

@@ -3,7 +3,7 @@ package io.sociindexer.indexer;
 import java.util.Locale;
 
 /**
- * Which SOCI index format to produce.
+ * The SOCI index format to produce.
  *
  * <ul>
  *   <li>{@link #V2}: the SOCI index is bound to the image through an annotated image manifest in a

@@ -27,7 +27,7 @@ public interface ImageAdmission {
    * Why an image is refused.
    *
    * @param registryNotAllowed true when the registry is outside the allow-list, which the API
-   *     reports as an error; false when a filter left the image out, which is not an error
+   *     reports as an error. False when a filter left the image out, which is not an error
    */
   record Refusal(String reason, boolean registryNotAllowed) {}
 }

@@ -46,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * SKIP LOCKED} and updates it only while it is still claimable, so two callers never win the same
  * job. On PostgreSQL that is one {@code UPDATE ... RETURNING *}; on H2 it is a short transaction,
  * which is enough because the embedded database serves one JVM. Dedup of active jobs is a unique
- * index (partial on PostgreSQL, on a generated column on H2), so it holds across replicas too.
+ * index (partial on PostgreSQL, on a generated column on H2), so it is enforced across replicas too.
  *
  * <p>An owner holds a job while it is running under the owner's name. An owner whose lease expired
  * can still renew, complete or fail the job until another owner claims it, because until then
@@ -318,7 +318,7 @@ public final class JdbcJobStore implements JobStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Does nothing when {@code owner} no longer holds the job.
+   * <p>Does nothing when the job's lease is no longer {@code owner}'s.
    *
    * @throws DuplicateJobException when another job is already active for the resolved image
    */
@@ -442,7 +442,7 @@ public final class JdbcJobStore implements JobStore {
   /**
    * Puts every running job back in the queue when the store is the embedded H2 database, and
    * returns how many. H2 lets one process open the file at a time, so a job found running at
-   * startup belongs to a process that stopped without finishing it; waiting for its lease to
+   * startup belongs to a process that stopped without finishing it. Waiting for its lease to
    * expire would only delay it. On PostgreSQL other replicas may be running jobs, so nothing
    * changes there.
    */

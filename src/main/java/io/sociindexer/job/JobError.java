@@ -1,7 +1,7 @@
 package io.sociindexer.job;
 
 /**
- * Why a job attempt failed, in fields an operator can filter on. None of them carries
+ * The cause of a failed job attempt, in fields an operator can filter on. None of them carries
  * credentials: messages come from errors that redact them.
  *
  * @param operation what was being done, such as {@code fetch manifest} or {@code index layer}

@@ -3,7 +3,7 @@ package io.sociindexer.job;
 import java.util.List;
 
 /**
- * What a finished job produced.
+ * The output of a finished job.
  *
  * @param imageIndexDigest digest of the SOCI-enabled image index, null when nothing was pushed
  * @param outputTag tag that points at it, null when nothing was pushed

@@ -2,7 +2,7 @@ package io.sociindexer.job;
 
 import java.util.Locale;
 
-/** Where a job is in its life. {@code QUEUED} and {@code RUNNING} are active; the rest are final. */
+/** The stage of a job. {@code QUEUED} and {@code RUNNING} are active, and the rest are final. */
 public enum JobState {
   QUEUED,
   RUNNING,

@@ -78,7 +78,7 @@ public interface JobStore {
 
   /**
    * Returns the newest succeeded job for the same registry, repository and manifest digest, which
-   * tells whether an image was indexed before.
+   * shows whether an image was indexed before.
    */
   Optional<Job> findSucceeded(String registry, String repository, Digest digest);
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * os.features?, variant?}.
  *
  * <p>Reading is stricter than Go: {@code mediaType}, {@code digest} and {@code size} are required
- * as the OCI image spec says, the digest must be a valid sha256 or sha512 digest, and a field of
+ * by the OCI image spec, the digest must be a valid sha256 or sha512 digest, and a field of
  * the wrong JSON type is an error. A JSON {@code null} counts as an absent field, as in Go.
  */
 public final class DescriptorJson {

@@ -144,7 +144,7 @@ public final class RegistryClient {
    * The caller must close the stream, which releases the connection.
    *
    * @param expectedSize the size from the descriptor, or -1 to check only the digest
-   * @throws BlobNotFoundException when the registry answers 404
+   * @throws BlobNotFoundException when the registry returns 404
    */
   public InputStream openBlob(Reference repository, Digest digest, long expectedSize)
       throws RegistryException {
@@ -492,7 +492,7 @@ public final class RegistryClient {
       return this;
     }
 
-    /** Sets the listener told about every request, such as a metrics recorder. */
+    /** Sets the listener that receives every request, such as a metrics recorder. */
     public Builder requestListener(RegistryRequestListener requestListener) {
       this.requestListener = Objects.requireNonNull(requestListener, "requestListener");
       return this;

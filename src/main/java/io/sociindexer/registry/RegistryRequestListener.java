@@ -2,7 +2,7 @@ package io.sociindexer.registry;
 
 /**
  * Receives one call per HTTP request that the {@link RegistryClient} sends to a registry, for
- * metrics. Token requests to an authorization server are not reported on their own; a failed
+ * metrics. Token requests to an authorization server are not reported on their own. A failed
  * token request is reported as the registry request it was made for, with the token endpoint's
  * status.
  *

@@ -83,7 +83,7 @@ public final class SociIndexAssembler {
 
   /**
    * Returns the OCI equivalent of a Docker layer media type, and any other type unchanged. soci
-   * keeps Docker layer types inside the OCI manifests it writes; we map them so that a rewritten
+   * keeps Docker layer types inside the OCI manifests it writes. We map them so that a rewritten
    * manifest uses OCI types throughout, because some registries reject manifests that mix the
    * two. The layer bytes, and so the digests, are the same under either type.
    */

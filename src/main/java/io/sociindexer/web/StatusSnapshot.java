@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the status page shows, read from the {@link JobStore} at one moment.
+ * The content of the status page, read from the {@link JobStore} at one moment.
  *
  * @param counts number of jobs in each state, with every state present
  * @param running running jobs, newest first, at most {@link #RUNNING_LIMIT}

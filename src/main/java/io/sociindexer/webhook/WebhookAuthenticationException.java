@@ -1,8 +1,7 @@
 package io.sociindexer.webhook;
 
 /**
- * A webhook delivery whose sender credentials are missing or wrong. The message says which check
- * failed but never echoes a secret or signature.
+ * A webhook delivery whose sender credentials are missing or wrong. The message names the check that failed but never echoes a secret or signature.
  */
 public class WebhookAuthenticationException extends Exception {
 

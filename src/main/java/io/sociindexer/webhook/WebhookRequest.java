@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A webhook delivery as a source sees it: the raw body (signatures are computed over these exact
+ * A webhook delivery as a source receives it: the raw body (signatures are computed over these exact
  * bytes), the headers with lowercase names, the query parameters and the content type.
  */
 public record WebhookRequest(

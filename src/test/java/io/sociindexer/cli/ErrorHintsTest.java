@@ -115,7 +115,7 @@ class ErrorHintsTest {
 
   @Test
   void plainHttpRegistryOverTlsFailsWithHint() throws Exception {
-    // A plain-HTTP server answers the TLS client hello with an HTTP response, which the TLS
+    // A plain-HTTP server replies to the TLS client hello with an HTTP response, which the TLS
     // client rejects at once as an unrecognized SSL message.
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Thread answerer =

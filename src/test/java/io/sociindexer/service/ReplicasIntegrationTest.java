@@ -87,7 +87,7 @@ class ReplicasIntegrationTest {
       JsonNode job = awaitFinal(survivor, "fleet:v" + i);
       assertThat(job.get("state").asString()).as("job of fleet:v%d", i).isEqualTo("succeeded");
       // The twenty images share one layer, so replicas push the same SOCI index manifest at once.
-      // docker-registry's filesystem storage can then answer DIGEST_INVALID, which is retried.
+      // docker-registry's filesystem storage can then return DIGEST_INVALID, which is retried.
       assertThat(job.get("attempts").asInt()).as("attempts of fleet:v%d", i).isBetween(1, 2);
       assertThat(fleet.manifest("v" + i + "-soci")).as("fleet:v%d-soci", i).isPresent();
     }

@@ -202,7 +202,7 @@ public final class GoTarReader {
     long done = 0;
     while (done < count) {
       // skip() lets a decompressing stream drop bytes without copying them out. It may return 0
-      // before the end, so a read tells the end of the stream apart from a short skip.
+      // before the end, so a read distinguishes the end of the stream from a short skip.
       long skipped = in.skip(count - done);
       if (skipped <= 0) {
         int n = in.read(skipBuffer, 0, (int) Math.min(skipBuffer.length, count - done));

@@ -88,7 +88,7 @@ public final class RegistryAuthInterceptor implements Interceptor {
 
   /**
    * Returns the Authorization value for the response's challenge, or null when no
-   * challenge can be answered (no Bearer or Basic challenge, or Basic without credentials).
+   * challenge can be met (no Bearer or Basic challenge, or Basic without credentials).
    */
   private String answerChallenge(AuthScope scope, Response response) throws TokenRequestException {
     List<AuthChallenge> challenges = parseChallenges(scope, response);
