@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * HEAD the blob, POST to open an upload session, PATCH chunks (chunked uploads only), PUT with
  * {@code ?digest=} to finish. Each step resolves the {@code Location} of the previous response
  * against that response's URL, because registries may return relative locations.
+ *
+ * <p>A {@code Location} must stay on the registry's scheme, host and port. Some registries hand
+ * uploads to another host, but a client that follows such a header sends credentials and content
+ * wherever a registry response points, so this client rejects it. Monolithic uploads are retried
+ * as a whole: a transient failure, or a registry that lost the session ({@code
+ * BLOB_UPLOAD_UNKNOWN}, {@code BLOB_UPLOAD_INVALID}, or {@code DIGEST_INVALID} on the final PUT),
+ * starts a new session with a new POST instead of reusing the broken one.
  */
 final class BlobUploader {
 
@@ -39,15 +46,17 @@ final class BlobUploader {
     RegistryException.Context context = context("check blob", "check blob " + digest + " in", repository);
     Request request = http.request(repository, push, url).head().build();
 
-    try (Response response = http.execute(context, request)) {
-      if (response.code() == 404) {
-        return false;
+    return http.withRetries(context, repository, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (response.code() == 404) {
+          return false;
+        }
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.OTHER);
+        }
+        return true;
       }
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.OTHER);
-      }
-      return true;
-    }
+    });
   }
 
   void pushBlob(Reference repository, Digest digest, byte[] content) throws RegistryException {
@@ -62,8 +71,29 @@ final class BlobUploader {
     }
 
     RegistryException.Context context = context("push blob", "push blob " + digest + " to", repository);
-    UploadSession session = startUpload(context, repository);
-    finishUpload(context, repository, session.location(), digest, RequestBody.create(content, OCTET_STREAM));
+    RequestBody body = RequestBody.create(content, OCTET_STREAM);
+    http.withRetries(context, repository, BlobUploader::restartsUpload, () -> {
+      UploadSession session = startUpload(context, repository);
+      finishUpload(context, repository, session.location(), digest, body);
+      return null;
+    });
+  }
+
+  /**
+   * Returns true when a new upload session may pass where {@code failure} did: a transient
+   * failure, or an upload session that the registry lost or rejected.
+   */
+  static boolean restartsUpload(RegistryException failure) {
+    if (RequestRetryPolicy.isTransient(failure)) {
+      return true;
+    }
+    String code = failure.errorCode();
+    if ("BLOB_UPLOAD_UNKNOWN".equals(code) || "BLOB_UPLOAD_INVALID".equals(code)) {
+      return true;
+    }
+    // Distribution's filesystem storage answers DIGEST_INVALID when two clients push the same
+    // content at once; we hashed the bytes we sent, so a new upload passes.
+    return "DIGEST_INVALID".equals(code) && "PUT".equals(failure.httpMethod());
   }
 
   void pushBlobChunked(
@@ -97,7 +127,7 @@ final class BlobUploader {
       if (response.code() != 202) {
         throw unexpected(context, response, "202 Accepted");
       }
-      HttpUrl location = location(context, response);
+      HttpUrl location = location(context, response, request.url());
       long minChunk = parseLongOrZero(response.header("OCI-Chunk-Min-Length"));
       return new UploadSession(location, minChunk);
     }
@@ -158,7 +188,7 @@ final class BlobUploader {
       if (response.code() != 202) {
         throw unexpected(context, response, "202 Accepted");
       }
-      return response.header("Location") == null ? location : location(context, response);
+      return response.header("Location") == null ? location : location(context, response, location);
     }
   }
 
@@ -190,16 +220,28 @@ final class BlobUploader {
         response.message(), null, null, null, "expected " + expected, null);
   }
 
-  private static HttpUrl location(RegistryException.Context context, Response response)
+  /**
+   * Returns the response's {@code Location} resolved against its URL, which must be on the same
+   * scheme, host and port as {@code registryUrl}.
+   */
+  private static HttpUrl location(
+      RegistryException.Context context, Response response, HttpUrl registryUrl)
       throws RegistryException {
     String header = response.header("Location");
     HttpUrl resolved = header == null ? null : response.request().url().resolve(header);
+    String problem = null;
     if (resolved == null) {
+      problem = header == null
+          ? "the response has no Location header for the upload session"
+          : "the Location header is not a valid http or https URL";
+    } else if (!RedirectGuard.sameServer(registryUrl, resolved)) {
+      problem = "the upload Location " + HttpResponses.redact(resolved) + " is not on the registry's"
+          + " own scheme, host and port (" + registryUrl.scheme() + "://" + registryUrl.host() + ":"
+          + registryUrl.port() + "); uploads are only sent to the registry itself";
+    }
+    if (problem != null) {
       throw new RegistryException(RegistryHttp.contextOf(context, response), response.code(),
-          header == null
-              ? "the response has no Location header for the upload session"
-              : "the Location header is not a valid http or https URL",
-          null);
+          problem, null);
     }
     return resolved;
   }

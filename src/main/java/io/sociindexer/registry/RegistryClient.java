@@ -34,10 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * RegistryAuthInterceptor}. Every failure is a {@link RegistryException} that names the
  * operation, image and HTTP status.
  *
+ * <p>Each operation retries transient failures (no response, 408, 429, 500, 502, 503, 504) within
+ * the budget of its {@link RequestRetryPolicy}, honouring {@code Retry-After}, and logs each retry
+ * once. Blob downloads resume mid-stream with range requests. Chunked uploads from a live stream
+ * are not retried, because the stream cannot be replayed. When an operation still fails, callers
+ * use {@link RegistryException#retryable()} to decide whether to retry the whole step later.
+ *
  * <p>Thread-safe. Create one per process and share it, because it owns the connection pool
- * and the token cache. It does not retry failed operations: callers use {@link
- * RegistryException#retryable()} and retry the whole step, since a request body may be a live
- * stream that cannot be replayed.
+ * and the token cache.
  */
 public final class RegistryClient {
 
@@ -92,15 +96,17 @@ public final class RegistryClient {
         context("fetch manifest", "fetch manifest " + reference, reference.toString(), reference);
     Request request = http.request(reference, false, url).header("Accept", MANIFEST_ACCEPT).get().build();
 
-    try (Response response = http.execute(context, request)) {
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.MANIFEST);
+    return http.withRetries(context, reference, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.MANIFEST);
+        }
+        byte[] bytes = readManifestBody(RegistryHttp.contextOf(context, response), response);
+        Digest digest = verifyManifestDigest(context, reference, response, bytes);
+        MediaType mediaType = manifestMediaType(context, response.header("Content-Type"), bytes);
+        return new RawManifest(mediaType, bytes, digest);
       }
-      byte[] bytes = readManifestBody(RegistryHttp.contextOf(context, response), response);
-      Digest digest = verifyManifestDigest(context, reference, response, bytes);
-      MediaType mediaType = manifestMediaType(context, response.header("Content-Type"), bytes);
-      return new RawManifest(mediaType, bytes, digest);
-    }
+    });
   }
 
   /**
@@ -116,17 +122,22 @@ public final class RegistryClient {
         context("resolve manifest", "resolve manifest " + reference, reference.toString(), reference);
     Request request = http.request(reference, false, url).header("Accept", MANIFEST_ACCEPT).head().build();
 
-    try (Response response = http.execute(context, request)) {
-      if (response.code() == 404) {
-        return Optional.empty();
+    HeadResult head = http.withRetries(context, reference, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (response.code() == 404) {
+          return new HeadResult(false, null);
+        }
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.MANIFEST);
+        }
+        return new HeadResult(true, descriptorFromHeaders(reference, response).orElse(null));
       }
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.MANIFEST);
-      }
-      Optional<Descriptor> descriptor = descriptorFromHeaders(reference, response);
-      if (descriptor.isPresent()) {
-        return descriptor;
-      }
+    });
+    if (!head.found()) {
+      return Optional.empty();
+    }
+    if (head.descriptor() != null) {
+      return Optional.of(head.descriptor());
     }
 
     log.debug("HEAD {} lacks digest, type or length headers; fetching the manifest", reference);
@@ -138,10 +149,13 @@ public final class RegistryClient {
   }
 
   /**
-   * Opens a blob for streaming. Redirects to storage are followed without the {@code
-   * Authorization} header. The stream checks size and digest when the content ends and throws
-   * {@link DigestMismatchException} on a mismatch or as soon as it exceeds {@code expectedSize}.
-   * The caller must close the stream, which releases the connection.
+   * Opens a blob for streaming. Redirects to https storage on another host are followed without
+   * the {@code Authorization} header, see {@link RedirectGuard}. The stream checks size and digest
+   * when the content ends and throws {@link DigestMismatchException} on a mismatch or as soon as
+   * it exceeds {@code expectedSize}. When the body fails mid-stream (connection reset, read
+   * timeout), the stream reopens the blob with {@code Range: bytes=<offset>-} and continues, so
+   * the caller sees one uninterrupted stream; see {@link ResumableBlobStream}. The caller must
+   * close the stream, which releases the connection.
    *
    * @param expectedSize the size from the descriptor, or -1 to check only the digest
    * @throws BlobNotFoundException when the registry returns 404
@@ -152,14 +166,8 @@ public final class RegistryClient {
     RegistryException.Context context = context(
         "fetch blob", "fetch blob " + digest + " from " + repository.repositoryName(),
         repository.repositoryName(), repository);
-    Request request = http.request(repository, false, url).get().build();
 
-    Response response = http.execute(context, request);
-    if (!response.isSuccessful()) {
-      try (response) {
-        throw http.failure(context, response, NotFound.BLOB);
-      }
-    }
+    Response response = http.withRetries(context, repository, () -> openBlobAt(context, repository, url, 0));
     RegistryException.Context streamContext = RegistryHttp.contextOf(context, response);
     long contentLength = response.body().contentLength();
     if (expectedSize >= 0 && contentLength >= 0 && contentLength != expectedSize) {
@@ -168,8 +176,34 @@ public final class RegistryClient {
           "the response has Content-Length " + contentLength + " but the descriptor says "
               + expectedSize + " bytes");
     }
-    return new VerifyingInputStream(response, streamContext, digest, expectedSize);
+    ResumableBlobStream body = new ResumableBlobStream(
+        http, context, repository, expectedSize, response,
+        offset -> openBlobAt(context, repository, url, offset));
+    return new VerifyingInputStream(body, streamContext, digest, expectedSize);
   }
+
+  /**
+   * Sends one GET for the blob from {@code offset} on, with a {@code Range} header when the
+   * offset is not 0, and returns the successful response; the caller closes it.
+   */
+  private Response openBlobAt(
+      RegistryException.Context context, Reference repository, HttpUrl url, long offset)
+      throws RegistryException {
+    Request.Builder builder = http.blobRequest(repository, url).get();
+    if (offset > 0) {
+      builder.header("Range", "bytes=" + offset + "-");
+    }
+    Response response = http.execute(context, builder.build());
+    if (!response.isSuccessful()) {
+      try (response) {
+        throw http.failure(context, response, NotFound.BLOB);
+      }
+    }
+    return response;
+  }
+
+  /** The outcome of a manifest HEAD; the descriptor is null when headers lack a field. */
+  private record HeadResult(boolean found, Descriptor descriptor) {}
 
   /** Returns whether the repository contains the blob, using HEAD. */
   public boolean blobExists(Reference repository, Digest digest) throws RegistryException {
@@ -242,14 +276,17 @@ public final class RegistryClient {
     RequestBody body = RequestBody.create(bytes, okhttp3.MediaType.get(mediaType.value()));
     Request request = http.request(target, true, url).put(body).build();
 
-    try (Response response = http.execute(context, request)) {
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.OTHER);
+    // A manifest PUT is idempotent: the same bytes under the same tag or digest give the same state.
+    return http.withRetries(context, target, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.OTHER);
+        }
+        warnOnDigestHeader(target, response.header("Docker-Content-Digest"), digest);
+        String subject = response.header(OCI_SUBJECT_HEADER);
+        return new Pushed(digest, subject == null ? null : parseDigestOrNull(subject));
       }
-      warnOnDigestHeader(target, response.header("Docker-Content-Digest"), digest);
-      String subject = response.header(OCI_SUBJECT_HEADER);
-      return new Pushed(digest, subject == null ? null : parseDigestOrNull(subject));
-    }
+    });
   }
 
   /**
@@ -278,15 +315,17 @@ public final class RegistryClient {
         .get()
         .build();
 
-    try (Response response = http.execute(context, request)) {
-      if (response.code() == 404) {
-        return Optional.empty();
+    return http.withRetries(context, repository, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (response.code() == 404) {
+          return Optional.<ImageIndex>empty();
+        }
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.OTHER);
+        }
+        return parseReferrers(RegistryHttp.contextOf(context, response), response);
       }
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.OTHER);
-      }
-      return parseReferrers(RegistryHttp.contextOf(context, response), response);
-    }
+    });
   }
 
   private static Optional<ImageIndex> parseReferrers(
@@ -339,7 +378,7 @@ public final class RegistryClient {
     try (InputStream in = response.body().byteStream()) {
       bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
     } catch (IOException e) {
-      throw new RegistryException(context, 0, "reading the manifest failed: " + RegistryException.plainMessage(e), e);
+      throw new RegistryException(context, 0, "reading the manifest failed: " + RegistryHttp.describeIoFailure(e), e);
     }
     if (bytes.length > MAX_MANIFEST_BYTES) {
       throw new RegistryException(context, response.code(),
@@ -454,6 +493,8 @@ public final class RegistryClient {
     private OkHttpClient okHttpClient;
     private Clock clock = Clock.systemUTC();
     private RegistryRequestListener requestListener = RegistryRequestListener.NONE;
+    private RequestRetryPolicy retryPolicy = RequestRetryPolicy.DEFAULT;
+    private RegistryHttp.Sleeper sleeper = RegistryHttp.Sleeper.REAL;
 
     private Builder() {}
 
@@ -498,6 +539,22 @@ public final class RegistryClient {
       return this;
     }
 
+    /** Sets the request-level retry budget; {@link RequestRetryPolicy#DEFAULT} when not set. */
+    public Builder retryPolicy(RequestRetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /** Replaces the wait between attempts; tests record the waits instead of sleeping. */
+    Builder sleeper(RegistryHttp.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Builds the client. OkHttp's own silent retry on connection failures is switched off, so
+     * that every retry goes through {@link RequestRetryPolicy} and is logged once.
+     */
     public RegistryClient build() {
       OkHttpClient base = okHttpClient != null ? okHttpClient : new OkHttpClient();
       OkHttpClient tokenClient = base.newBuilder().followSslRedirects(false).build();
@@ -505,12 +562,15 @@ public final class RegistryClient {
           new RegistryAuthInterceptor(credentials, tokenClient, userAgent, clock);
       OkHttpClient registryClient = base.newBuilder()
           .addInterceptor(auth)
+          .addNetworkInterceptor(new RedirectGuard(plainHttpRegistries))
           .followRedirects(true)
-          .followSslRedirects(false)
+          // RedirectGuard rejects https-to-http downgrades; an http-to-https upgrade is allowed.
+          .followSslRedirects(true)
+          .retryOnConnectionFailure(false)
           .build();
       return new RegistryClient(
-          new RegistryHttp(
-              registryClient, credentials, plainHttpRegistries, userAgent, requestListener));
+          new RegistryHttp(registryClient, credentials, plainHttpRegistries, userAgent,
+              requestListener, retryPolicy, sleeper));
     }
   }
 }

@@ -34,6 +34,7 @@ public class RegistryException extends IOException {
   private final String errorCode;
   private final String registryMessage;
   private final Duration retryAfter;
+  private final String summary;
 
   /**
    * Creates an exception.
@@ -62,6 +63,7 @@ public class RegistryException extends IOException {
     this.errorCode = errorCode;
     this.registryMessage = registryMessage;
     this.retryAfter = retryAfter;
+    this.summary = summarize(status, reason, errorCode, registryMessage, detail);
   }
 
   /** Creates an exception for a failure that is not an HTTP error, such as an invalid header. */
@@ -164,6 +166,11 @@ public class RegistryException extends IOException {
     return errorCode != null && RETRYABLE_CODES.contains(errorCode);
   }
 
+  /** Returns the message after "{@code <action> failed: }", such as {@code 503 Service Unavailable}. */
+  String summary() {
+    return summary;
+  }
+
   private static String composeMessage(
       Context context,
       int status,
@@ -171,6 +178,12 @@ public class RegistryException extends IOException {
       String errorCode,
       String registryMessage,
       String detail) {
+    return context.action() + " failed: "
+        + summarize(status, reason, errorCode, registryMessage, detail);
+  }
+
+  private static String summarize(
+      int status, String reason, String errorCode, String registryMessage, String detail) {
     List<String> parts = new ArrayList<>();
     if (status > 0) {
       parts.add(reason == null || reason.isBlank() ? String.valueOf(status) : status + " " + reason);
@@ -185,7 +198,7 @@ public class RegistryException extends IOException {
     if (!isBlank(detail)) {
       summary = summary.isEmpty() ? detail : summary + "; " + detail;
     }
-    return context.action() + " failed: " + (summary.isEmpty() ? "no response" : summary);
+    return summary.isEmpty() ? "no response" : summary;
   }
 
   /**

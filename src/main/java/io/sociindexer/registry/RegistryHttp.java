@@ -6,8 +6,13 @@ import io.sociindexer.registry.auth.CredentialLookupException;
 import io.sociindexer.registry.auth.CredentialProvider;
 import io.sociindexer.registry.auth.TokenRequestException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -17,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP plumbing shared by manifest and blob operations: URL building, request tagging for
- * authentication, execution with context, and translation of failed responses into exceptions.
+ * authentication and redirect checks, execution with context, request-level retries, and
+ * translation of failed responses into exceptions.
  */
 final class RegistryHttp {
 
@@ -35,18 +41,44 @@ final class RegistryHttp {
   private final Set<String> plainHttpRegistries;
   private final String userAgent;
   private final RegistryRequestListener requestListener;
+  private final RequestRetryPolicy retryPolicy;
+  private final Sleeper sleeper;
+
+  /** Waits between attempts; tests replace it to record the waits instead. */
+  @FunctionalInterface
+  interface Sleeper {
+
+    Sleeper REAL = duration -> Thread.sleep(duration);
+
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** One attempt of an operation, which the retry loop may run again. */
+  @FunctionalInterface
+  interface Attempt<T> {
+
+    T run() throws RegistryException;
+  }
 
   RegistryHttp(
       OkHttpClient client,
       CredentialProvider credentials,
       Set<String> plainHttpRegistries,
       String userAgent,
-      RegistryRequestListener requestListener) {
+      RegistryRequestListener requestListener,
+      RequestRetryPolicy retryPolicy,
+      Sleeper sleeper) {
     this.client = client;
     this.credentials = credentials;
     this.plainHttpRegistries = Set.copyOf(plainHttpRegistries);
     this.userAgent = userAgent;
     this.requestListener = requestListener;
+    this.retryPolicy = retryPolicy;
+    this.sleeper = sleeper;
+  }
+
+  RequestRetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /** Returns {@code <scheme>://<apiHost>/v2/<repository>/<kind>/<identifier>}. */
@@ -75,14 +107,82 @@ final class RegistryHttp {
     return base.newBuilder();
   }
 
-  /** Starts a request with the User-Agent and the authentication scope for {@code reference}. */
+  /**
+   * Starts a request with the User-Agent, the authentication scope for {@code reference} and a
+   * redirect origin that allows redirects only within the registry, see {@link RedirectGuard}.
+   */
   Request.Builder request(Reference reference, boolean push, HttpUrl url) {
     AuthScope scope =
         new AuthScope(reference.registry(), reference.apiHost(), reference.repository(), push);
     return new Request.Builder()
         .url(url)
         .header("User-Agent", userAgent)
-        .tag(AuthScope.class, scope);
+        .tag(AuthScope.class, scope)
+        .tag(RedirectGuard.Origin.class, new RedirectGuard.Origin(url, false));
+  }
+
+  /** Starts a blob download request, which may be redirected to https storage on another host. */
+  Request.Builder blobRequest(Reference reference, HttpUrl url) {
+    return request(reference, false, url)
+        .tag(RedirectGuard.Origin.class, new RedirectGuard.Origin(url, true));
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, fails with a non-transient error, or the retry
+   * budget is spent, waiting between attempts as {@link RequestRetryPolicy} describes. Earlier
+   * failures are added to the thrown exception as suppressed exceptions.
+   */
+  <T> T withRetries(RegistryException.Context context, Reference reference, Attempt<T> attempt)
+      throws RegistryException {
+    return withRetries(context, reference, RequestRetryPolicy::isTransient, attempt);
+  }
+
+  /** Runs {@code attempt} with retries like the method above, for the failures {@code retryable} accepts. */
+  <T> T withRetries(
+      RegistryException.Context context,
+      Reference reference,
+      Predicate<RegistryException> retryable,
+      Attempt<T> attempt)
+      throws RegistryException {
+    RegistryException first = null;
+    for (int number = 1; ; number++) {
+      try {
+        return attempt.run();
+      } catch (RegistryException e) {
+        Optional<Duration> delay = retryable.test(e)
+            ? retryPolicy.delayAfter(number, e, ThreadLocalRandom.current()::nextDouble)
+            : Optional.empty();
+        if (first != null && first != e) {
+          e.addSuppressed(first);
+        }
+        if (delay.isEmpty()) {
+          throw e;
+        }
+        first = first == null ? e : first;
+        logRetry(context, reference, e, number, delay.get());
+        pause(context, delay.get());
+      }
+    }
+  }
+
+  /** Logs one retry with the fixed keys that dashboards and tests search for. */
+  void logRetry(
+      RegistryException.Context context, Reference reference, RegistryException failure,
+      int attempt, Duration delay) {
+    log.warn("retrying registry request operation={} registry={} repository={} status={}"
+            + " attempt={} delay.ms={} error=\"{}\"",
+        context.operation(), context.registry(), reference.repository(), failure.status(),
+        attempt, delay.toMillis(), failure.getMessage());
+  }
+
+  /** Waits {@code delay}; an interrupt ends the operation with a non-retryable failure. */
+  void pause(RegistryException.Context context, Duration delay) throws RegistryException {
+    try {
+      sleeper.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(context, 0, "interrupted while waiting to retry", null);
+    }
   }
 
   /**
@@ -100,14 +200,30 @@ final class RegistryHttp {
     } catch (TokenRequestException e) {
       reportRequest(context, e.status());
       throw tokenFailure(requestContext, e);
+    } catch (RedirectGuard.RedirectRejectedException e) {
+      reportRequest(context, 0);
+      // No cause, so that the failure is not retryable: the same redirect would come back.
+      throw new RegistryException(requestContext, 0, e.getMessage(), null);
     } catch (IOException e) {
       reportRequest(context, 0);
-      throw new RegistryException(requestContext, 0, RegistryException.plainMessage(e), e);
+      throw new RegistryException(requestContext, 0, describeIoFailure(e), e);
     }
     reportRequest(context, response.code());
     log.debug("{} {} returned {}", request.method(),
         HttpResponses.redact(response.request().url()), response.code());
     return response;
+  }
+
+  /**
+   * Describes a failure without a response in plain words. A timeout says "timed out" and names
+   * the read timeout, because a stalled registry shows no other sign.
+   */
+  static String describeIoFailure(IOException e) {
+    if (e instanceof InterruptedIOException && !Thread.currentThread().isInterrupted()) {
+      return "timed out waiting for the registry (" + RegistryException.plainMessage(e)
+          + "); the HTTP connect or read timeout passed without data";
+    }
+    return RegistryException.plainMessage(e);
   }
 
   /** Reports a finished request; a failing listener is logged, because metrics must not fail it. */

@@ -4,17 +4,16 @@ import io.sociindexer.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import okhttp3.Response;
 
 /**
- * A blob body that hashes every byte it returns and checks size and digest when the server's
- * stream ends. It throws {@link DigestMismatchException} on a mismatch, and as soon as the content
- * grows past the expected size. Other read failures become a {@link RegistryException} with
- * status 0. Closing it closes the HTTP response. Not thread-safe, like any InputStream.
+ * A blob body that hashes every byte it returns and checks size and digest when the body ends.
+ * It throws {@link DigestMismatchException} on a mismatch, and as soon as the content grows past
+ * the expected size. A {@link RegistryException} from the body passes unchanged, and other read
+ * failures become a {@link RegistryException} with status 0. Closing it closes the body. Not
+ * thread-safe, like any InputStream.
  */
 final class VerifyingInputStream extends InputStream {
 
-  private final Response response;
   private final InputStream body;
   private final RegistryException.Context context;
   private final Digest expected;
@@ -24,9 +23,8 @@ final class VerifyingInputStream extends InputStream {
   private boolean verified;
 
   VerifyingInputStream(
-      Response response, RegistryException.Context context, Digest expected, long expectedSize) {
-    this.response = response;
-    this.body = response.body().byteStream();
+      InputStream body, RegistryException.Context context, Digest expected, long expectedSize) {
+    this.body = body;
     this.context = context;
     this.expected = expected;
     this.expectedSize = expectedSize;
@@ -62,6 +60,8 @@ final class VerifyingInputStream extends InputStream {
   private int readBody(byte[] buffer, int offset, int length) throws RegistryException {
     try {
       return body.read(buffer, offset, length);
+    } catch (RegistryException e) {
+      throw e;
     } catch (IOException e) {
       throw new RegistryException(
           context, 0, "reading the blob failed after " + bytesRead + " bytes: " + e.getMessage(), e);
@@ -80,7 +80,7 @@ final class VerifyingInputStream extends InputStream {
   }
 
   @Override
-  public void close() {
-    response.close();
+  public void close() throws IOException {
+    body.close();
   }
 }

@@ -50,9 +50,15 @@ class RegistryAuthTest {
   }
 
   private RegistryClient client(CredentialProvider credentials) {
+    return client(credentials, Set.of(registry.hostPort()));
+  }
+
+  /** Builds a client without request retries, so that each scripted response is used once. */
+  private RegistryClient client(CredentialProvider credentials, Set<String> plainHttpRegistries) {
     return RegistryClient.builder()
         .credentials(credentials)
-        .plainHttpRegistries(Set.of(registry.hostPort()))
+        .plainHttpRegistries(plainHttpRegistries)
+        .retryPolicy(RequestRetryPolicy.NONE)
         .build();
   }
 
@@ -252,7 +258,8 @@ class RegistryAuthTest {
           assertThat(request.getHeaders().get("Authorization")).isNull(),
           response(200).body("layer").build());
 
-      try (InputStream in = client(password()).openBlob(image, digest, content.length)) {
+      Set<String> plainHttp = Set.of(registry.hostPort(), storage.hostPort());
+      try (InputStream in = client(password(), plainHttp).openBlob(image, digest, content.length)) {
         assertThat(in.readAllBytes()).isEqualTo(content);
       }
 
@@ -272,7 +279,8 @@ class RegistryAuthTest {
       storage.expect("GET", "/blob?X-Amz-Signature=secret-sig", response(403).body("denied").build());
 
       RegistryException e = catchThrowableOfType(RegistryException.class,
-          () -> client(password()).openBlob(image, digest, 5));
+          () -> client(password(), Set.of(registry.hostPort(), storage.hostPort()))
+              .openBlob(image, digest, 5));
 
       assertThat(e.url()).isEqualTo(storage.baseUrl() + "/blob");
       assertThat(e.toString()).doesNotContain("secret-sig");

@@ -35,7 +35,12 @@ class RegistryClientTest {
   @BeforeEach
   void start() throws IOException {
     registry = new ScriptedRegistry();
-    client = RegistryClient.builder().plainHttpRegistries(Set.of(registry.hostPort())).build();
+    // Without request retries, so that each scripted response is used once; RegistryRetryTest
+    // covers retries.
+    client = RegistryClient.builder()
+        .plainHttpRegistries(Set.of(registry.hostPort()))
+        .retryPolicy(RequestRetryPolicy.NONE)
+        .build();
     image = Reference.parse(registry.hostPort() + "/app:1.0");
   }
 
@@ -64,6 +69,7 @@ class RegistryClientTest {
     List<Integer> statuses = new java.util.ArrayList<>();
     RegistryClient listened = RegistryClient.builder()
         .plainHttpRegistries(Set.of("127.0.0.1:1"))
+        .retryPolicy(RequestRetryPolicy.NONE)
         .requestListener((host, operation, status) -> statuses.add(status))
         .build();
 
@@ -499,7 +505,10 @@ class RegistryClientTest {
       port = socket.getLocalPort();
     }
     String host = "127.0.0.1:" + port;
-    RegistryClient closedClient = RegistryClient.builder().plainHttpRegistries(Set.of(host)).build();
+    RegistryClient closedClient = RegistryClient.builder()
+        .plainHttpRegistries(Set.of(host))
+        .retryPolicy(RequestRetryPolicy.NONE)
+        .build();
 
     RegistryException e = catchThrowableOfType(RegistryException.class,
         () -> closedClient.fetchManifest(Reference.parse(host + "/app:1.0")));

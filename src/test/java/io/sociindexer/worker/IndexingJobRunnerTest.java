@@ -18,6 +18,7 @@ import io.sociindexer.job.JobState;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.registry.RegistryClient;
+import io.sociindexer.registry.RequestRetryPolicy;
 import io.sociindexer.worker.IndexingJobRunner.Outcome;
 import io.sociindexer.worker.JobStoppedException.Reason;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,12 @@ class IndexingJobRunnerTest {
   @BeforeEach
   void startRegistry() throws Exception {
     registry = new FakeRegistry();
-    client = RegistryClient.builder().plainHttpRegistries(Set.of(registry.host())).build();
+    // Without request-level retries, so that a scripted registry failure reaches the job-level
+    // retry policy that these tests cover.
+    client = RegistryClient.builder()
+        .plainHttpRegistries(Set.of(registry.host()))
+        .retryPolicy(RequestRetryPolicy.NONE)
+        .build();
   }
 
   @AfterEach
