@@ -14,8 +14,15 @@
  *       missing. {@code RegistryClient} uploads what it is given and does not enforce this order.
  *   <li>Credentials and tokens never appear in exception messages or logs, and URL query strings
  *       are removed from both because signed storage URLs carry secrets there.
- *   <li>The client does not retry. {@link io.sociindexer.registry.RegistryException#retryable()}
- *       returns whether retrying the step may succeed.
+ *   <li>Each operation retries transient failures within its {@link
+ *       io.sociindexer.registry.RequestRetryPolicy}: GET and HEAD of manifests and blobs, token
+ *       requests, manifest PUTs and monolithic blob uploads, which start over with a new upload
+ *       session. Blob downloads resume with range requests. Chunked uploads from a stream are not
+ *       retried. {@link io.sociindexer.registry.RegistryException#retryable()} returns whether
+ *       retrying the whole step later may succeed.
+ *   <li>Redirects stay on the registry's scheme, host and port, except that blob downloads may go
+ *       to storage on another host; see {@link io.sociindexer.registry.RedirectGuard}. Upload
+ *       {@code Location} headers must stay on the registry's scheme, host and port.
  * </ul>
  */
 package io.sociindexer.registry;

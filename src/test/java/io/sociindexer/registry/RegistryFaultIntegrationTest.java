@@ -21,17 +21,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Indexes a real image through a {@link FaultProxy} in front of Debian's docker-registry, one
@@ -42,8 +38,6 @@ import org.slf4j.LoggerFactory;
  * skips the upload of a blob that the repository already contains.
  */
 class RegistryFaultIntegrationTest {
-
-  private static final Logger log = LoggerFactory.getLogger(RegistryFaultIntegrationTest.class);
 
   /** A small layer is indexed only with a low minimum; small spans give several checkpoints. */
   private static final IndexOptions OPTIONS =
@@ -58,9 +52,6 @@ class RegistryFaultIntegrationTest {
   private static final RequestRetryPolicy FAST_RETRIES =
       new RequestRetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(5), 5);
 
-  /** Fault description and test name to the number of injections, for the summary line. */
-  private static final Map<String, String> SUMMARY = new TreeMap<>();
-
   private static LocalRegistry registry;
   private static OciImageBuilder image;
   private static Digest layer;
@@ -68,7 +59,6 @@ class RegistryFaultIntegrationTest {
   @TempDir static Path work;
 
   private FaultProxy proxy;
-  private String testName;
 
   @BeforeAll
   static void buildImage() throws Exception {
@@ -78,26 +68,22 @@ class RegistryFaultIntegrationTest {
         image.layerFromDirectory(Path.of("/usr/share/zoneinfo"), "gzip -c -n");
     layer = zoneinfo.digest();
     image.tag(image.manifest("linux", "amd64", List.of(zoneinfo)), "1.0");
-    log.info("fault test layer digest={} size={}", zoneinfo.digest(), zoneinfo.size());
   }
 
   @AfterAll
   static void stopRegistry() {
-    SUMMARY.forEach((test, line) -> log.info("fault summary test={} {}", test, line));
     if (registry != null) {
       registry.close();
     }
   }
 
   @BeforeEach
-  void startProxy(TestInfo info) throws IOException {
+  void startProxy() throws IOException {
     proxy = FaultProxy.start(registry.host());
-    testName = info.getTestMethod().orElseThrow().getName();
   }
 
   @AfterEach
   void stopProxy() {
-    SUMMARY.put(testName, "injected=" + proxy.injected());
     proxy.close();
   }
 
@@ -110,6 +96,7 @@ class RegistryFaultIntegrationTest {
 
     assertResumedWithRange(repository);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("drop body after 131072", 1));
   }
 
   @Test
@@ -121,6 +108,7 @@ class RegistryFaultIntegrationTest {
 
     assertResumedWithRange(repository);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("stall body after 65536", 1));
   }
 
   @Test
@@ -134,6 +122,7 @@ class RegistryFaultIntegrationTest {
     assertThat(fetches.get(0).status()).isZero();
     assertThat(fetches.get(1).status()).isEqualTo(200);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("stall 5000ms", 1));
   }
 
   @Test
@@ -147,6 +136,7 @@ class RegistryFaultIntegrationTest {
         matching("GET", "/v2/unavailable/manifests/1.0").stream().map(Exchange::status).toList();
     assertThat(statuses).startsWith(503, 503, 200);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("status 503", 2));
   }
 
   @Test
@@ -160,6 +150,7 @@ class RegistryFaultIntegrationTest {
     assertThat(downloads).extracting(Exchange::status).containsExactly(500, 200);
     assertThat(downloads).extracting(Exchange::range).containsOnlyNulls();
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("status 500", 1));
   }
 
   @Test
@@ -171,6 +162,7 @@ class RegistryFaultIntegrationTest {
 
     assertThat(matching("PUT", "/v2/badgateway/manifests/").get(0).status()).isEqualTo(502);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("status 502", 1));
   }
 
   @Test
@@ -187,6 +179,7 @@ class RegistryFaultIntegrationTest {
     assertThat(heads.get(1).path()).isEqualTo(heads.get(0).path());
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("429 Retry-After 1", 1));
   }
 
   @Test
@@ -198,6 +191,7 @@ class RegistryFaultIntegrationTest {
 
     assertUploadRestarted(repository);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("close upload", 1));
   }
 
   @Test
@@ -210,6 +204,7 @@ class RegistryFaultIntegrationTest {
     assertUploadRestarted(repository);
     assertThat(matching("PUT", "/v2/unknown/blobs/uploads/").get(0).status()).isEqualTo(404);
     assertSociTag(repository, true);
+    assertThat(proxy.injected()).containsExactly(Map.entry("404 BLOB_UPLOAD_UNKNOWN", 1));
   }
 
   @Test
@@ -224,6 +219,7 @@ class RegistryFaultIntegrationTest {
     assertThat(matching("PUT", "/v2/child/manifests/sha256:")).hasSize(FAST_RETRIES.maxAttempts());
     assertThat(matching("PUT", "/v2/child/manifests/1.0-soci")).isEmpty();
     assertSociTag(repository, false);
+    assertThat(proxy.injected()).containsExactly(Map.entry("status 500", 4));
   }
 
   @Test
@@ -239,6 +235,7 @@ class RegistryFaultIntegrationTest {
     assertThat(e.getMessage()).containsPattern("stopped at byte \\d+ of \\d+ after 6 attempts");
     assertThat(matching("GET", "/v2/broken/blobs/" + layer)).hasSize(6);
     assertSociTag(repository, false);
+    assertThat(proxy.injected()).containsExactly(Map.entry("drop body after 32768", 6));
   }
 
   private String push(String repository) throws IOException, InterruptedException {

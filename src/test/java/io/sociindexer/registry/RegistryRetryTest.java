@@ -160,6 +160,31 @@ class RegistryRetryTest {
   }
 
   @Test
+  void tokenFetchRetried() throws IOException {
+    try (ScriptedRegistry tokens = new ScriptedRegistry()) {
+      String challenge = "Bearer realm=\"" + tokens.baseUrl() + "/token\",service=\"test\"";
+      String token = "/token?service=test&scope=repository%3Aapp%3Apull";
+      registry
+          .expect("GET", "/v2/app/manifests/1.0",
+              response(401).setHeader("WWW-Authenticate", challenge).build())
+          .expect("GET", "/v2/app/manifests/1.0",
+              response(401).setHeader("WWW-Authenticate", challenge).build())
+          .expect("GET", "/v2/app/manifests/1.0",
+              request -> assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer t1"),
+              manifestResponse());
+      tokens
+          .expect("GET", token, response(503).build())
+          .expect("GET", token, response(200).body("{\"token\":\"t1\"}").build());
+
+      client().fetchManifest(image);
+
+      assertThat(waits).hasSize(1);
+      tokens.assertDone();
+    }
+    registry.assertDone();
+  }
+
+  @Test
   void stallTimesOut() {
     OkHttpClient fast = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build();
     RegistryClient client = RegistryClient.builder()
@@ -302,6 +327,37 @@ class RegistryRetryTest {
 
       assertThat(e.getMessage()).contains("instead of 206 Partial Content");
       assertThat(e.getMessage()).contains("was not restarted from zero");
+      assertThat(ranges).hasSize(2);
+    }
+  }
+
+  @Test
+  void blobResumeChecksContentRange() throws IOException {
+    byte[] blob = blob(200_000);
+    List<String> ranges = Collections.synchronizedList(new ArrayList<>());
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          ranges.add(String.valueOf(request.getHeaders().get("Range")));
+          if (ranges.size() == 1) {
+            return response(200).body(new okio.Buffer().write(blob))
+                .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build();
+          }
+          return response(206).setHeader("Content-Range", "bytes 0-199999/200000")
+              .body(new okio.Buffer().write(blob)).build();
+        }
+      });
+      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      Reference repository = Reference.parse("127.0.0.1:" + server.getPort() + "/app");
+      RegistryClient client = client(Set.of("127.0.0.1:" + server.getPort()), RequestRetryPolicy.DEFAULT);
+
+      RegistryException e;
+      try (InputStream in = client.openBlob(repository, Digest.sha256(blob), blob.length)) {
+        e = catchThrowableOfType(RegistryException.class, in::readAllBytes);
+      }
+
+      assertThat(e.getMessage()).contains("with Content-Range bytes 0-199999/200000, which does not start at byte");
       assertThat(ranges).hasSize(2);
     }
   }
