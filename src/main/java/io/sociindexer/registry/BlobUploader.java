@@ -91,7 +91,7 @@ final class BlobUploader {
     if ("BLOB_UPLOAD_UNKNOWN".equals(code) || "BLOB_UPLOAD_INVALID".equals(code)) {
       return true;
     }
-    // Distribution's filesystem storage answers DIGEST_INVALID when two clients push the same
+    // Distribution's filesystem storage returns DIGEST_INVALID when two clients push the same
     // content at once; we hashed the bytes we sent, so a new upload passes.
     return "DIGEST_INVALID".equals(code) && "PUT".equals(failure.httpMethod());
   }

@@ -75,15 +75,15 @@ final class RedirectGuard implements Interceptor {
       return "the registry redirected to " + describeScheme(location)
           + ", which is not followed; only http and https redirects are followed";
     }
-    String shown = HttpResponses.redact(target);
+    String redacted = HttpResponses.redact(target);
     if (current.isHttps() && !target.isHttps()) {
-      return "the redirect from https to " + shown + " was rejected, because it would drop TLS";
+      return "the redirect from https to " + redacted + " was rejected, because it would drop TLS";
     }
     if (sameServer(origin.registryUrl(), target)) {
       return null;
     }
     if (!origin.storageRedirects()) {
-      return "the redirect to " + shown + " was rejected: only blob downloads may be redirected"
+      return "the redirect to " + redacted + " was rejected: only blob downloads may be redirected"
           + " to another host";
     }
     if (target.isHttps()) {
@@ -94,7 +94,7 @@ final class RedirectGuard implements Interceptor {
         || (defaultPort && plainHttpRegistries.contains(target.host()))) {
       return null;
     }
-    return "the redirect to " + shown + " was rejected: plain http is allowed only for the"
+    return "the redirect to " + redacted + " was rejected: plain http is allowed only for the"
         + " configured plain-http registries";
   }
 

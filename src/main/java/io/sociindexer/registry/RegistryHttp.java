@@ -215,7 +215,7 @@ final class RegistryHttp {
   }
 
   /**
-   * Describes a failure without a response in plain words. A timeout says "timed out" and names
+   * Describes a failure without a response in plain words. A timeout reads "timed out" and names
    * the read timeout, because a stalled registry shows no other sign.
    */
   static String describeIoFailure(IOException e) {

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLException;
  * outages belong to the job-level retry of the worker, which starts the whole job again later.
  *
  * <p>A failure is transient when no response arrived (connection refused or reset, timeout), or
- * when the registry answered 408, 429, 500, 502, 503 or 504. Every other status, such as 400, 401,
+ * when the registry returned 408, 429, 500, 502, 503 or 504. Every other status, such as 400, 401,
  * 403 or 404, fails the operation at once. The wait before attempt {@code n + 1} is the registry's
  * {@code Retry-After} when it sent one, else an exponential backoff of {@code initialBackoff * 2^(n-1)},
  * capped at {@code maxBackoff}, of which a random half is waited (equal jitter).
@@ -22,9 +22,9 @@ import javax.net.ssl.SSLException;
  * @param maxAttempts attempts per operation, including the first; 1 disables retries
  * @param initialBackoff the backoff before the second attempt
  * @param maxBackoff the largest backoff between two attempts
- * @param maxRetryAfter the longest {@code Retry-After} that is waited inside the operation; when a
- *     registry asks for more, the operation fails at once and the exception carries the wait for the
- *     job-level retry
+ * @param maxRetryAfter the longest {@code Retry-After} that is waited inside the operation. When a
+ *     registry requests a longer wait, the operation fails at once and the exception carries the
+ *     wait for the job-level retry
  * @param maxResumes how many times a blob download reopens after its body failed mid-stream
  */
 public record RequestRetryPolicy(

@@ -142,15 +142,15 @@ final class ResumableBlobStream extends InputStream {
     }
     String detail = null;
     if (reopened.code() != 206) {
-      detail = "the registry answered " + reopened.code() + " instead of 206 Partial Content to"
+      detail = "the registry returned " + reopened.code() + " instead of 206 Partial Content to"
           + " Range: bytes=" + offset + "-, so the download cannot resume after " + offset
           + " bytes and was not restarted from zero";
     } else {
       String range = reopened.header("Content-Range");
       Matcher matcher = range == null ? null : CONTENT_RANGE.matcher(range.strip());
       if (matcher == null || !matcher.matches() || Long.parseLong(matcher.group(1)) != offset) {
-        detail = "the registry answered Range: bytes=" + offset + "- with Content-Range " + range
-            + ", which does not start at byte " + offset;
+        detail = "the registry returned Content-Range " + range
+            + " for Range: bytes=" + offset + "-, which does not start at byte " + offset;
       }
     }
     if (detail != null) {

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Indexes a real image through a {@link FaultProxy} in front of Debian's docker-registry, one
- * test per fault kind. Transient faults must end in a pushed SOCI index; permanent ones in a
- * failure that names the image, the layer or manifest, and the operation, with no new tag. The
+ * test per fault kind. Transient faults must end in a pushed SOCI index. Permanent faults must
+ * end in a failure that names the image, the layer or manifest, and the operation, and leave no
+ * new tag. The
  * proxy's request log shows how the client recovered: downloads continue with {@code Range} and
  * uploads start over with a new POST. Each test indexes its own repository, because the registry
  * skips the upload of a blob that the repository already contains.
@@ -263,7 +264,7 @@ class RegistryFaultIntegrationTest {
 
   /**
    * Checks that the layer was downloaded once from byte 0 and continued with a range request
-   * that the registry answered with 206.
+   * that the registry served with 206.
    */
   private void assertResumedWithRange(String repository) {
     List<Exchange> downloads = matching("GET", "/v2/" + repository + "/blobs/" + layer);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * A plain-HTTP forwarding proxy on 127.0.0.1 that injects faults between a client and a registry.
  * Each client connection carries one request, which is forwarded on a new upstream connection;
- * both answers carry {@code Connection: close}. The {@code Host} header is forwarded unchanged,
+ * both responses carry {@code Connection: close}. The {@code Host} header is forwarded unchanged,
  * so a registry builds upload {@code Location} URLs that point back at the proxy.
  *
  * <p>Faults are scripted per request matcher: a method and a regular expression over the path
@@ -180,12 +180,12 @@ public final class FaultProxy implements AutoCloseable {
       return every(1);
     }
 
-    /** Answers with {@code status} and a distribution-spec error body, without forwarding. */
+    /** Responds with {@code status} and a distribution-spec error body, without forwarding. */
     public FaultProxy respond(int status) {
       return install(new Fault(Kind.STATUS, status, 0, null));
     }
 
-    /** Answers 429 with {@code Retry-After: 1}, without forwarding. */
+    /** Responds 429 with {@code Retry-After: 1}, without forwarding. */
     public FaultProxy tooManyRequests() {
       return install(new Fault(Kind.TOO_MANY_REQUESTS, 429, 0, null));
     }
@@ -205,12 +205,12 @@ public final class FaultProxy implements AutoCloseable {
       return install(new Fault(Kind.STALL_BODY, 0, bytes, time));
     }
 
-    /** Reads part of the request body, then closes the connection without an answer. */
+    /** Reads part of the request body, then closes the connection without a response. */
     public FaultProxy closeUpload() {
       return install(new Fault(Kind.CLOSE_UPLOAD, 0, 0, null));
     }
 
-    /** Answers 404 {@code BLOB_UPLOAD_UNKNOWN}, as a registry does for an expired upload session. */
+    /** Responds 404 {@code BLOB_UPLOAD_UNKNOWN}, as a registry does for an expired upload session. */
     public FaultProxy uploadUnknown() {
       return install(new Fault(Kind.UPLOAD_UNKNOWN, 404, 0, null));
     }
@@ -296,7 +296,7 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Sends the request to the registry on a new connection and copies the answer back. With a
+   * Sends the request to the registry on a new connection and copies the response back. With a
    * body fault, it stops copying after the fault's byte count, waits out a stall, and returns,
    * which closes the client connection.
    */
