@@ -79,14 +79,16 @@ final class TagLister {
   private Page fetchPage(RegistryException.Context context, Reference repository, HttpUrl url)
       throws RegistryException {
     Request request = http.request(repository, false, url).get().build();
-    try (Response response = http.execute(context, request)) {
-      if (!response.isSuccessful()) {
-        throw http.failure(context, response, NotFound.OTHER);
+    return http.withRetries(context, repository, () -> {
+      try (Response response = http.execute(context, request)) {
+        if (!response.isSuccessful()) {
+          throw http.failure(context, response, NotFound.OTHER);
+        }
+        RegistryException.Context responseContext = RegistryHttp.contextOf(context, response);
+        byte[] body = readBody(responseContext, response);
+        return new Page(parseTags(responseContext, body), response.header("Link"));
       }
-      RegistryException.Context responseContext = RegistryHttp.contextOf(context, response);
-      byte[] body = readBody(responseContext, response);
-      return new Page(parseTags(responseContext, body), response.header("Link"));
-    }
+    });
   }
 
   /**

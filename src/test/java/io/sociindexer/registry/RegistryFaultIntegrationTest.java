@@ -97,6 +97,7 @@ class RegistryFaultIntegrationTest {
 
     assertResumedWithRange(repository);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("drop body after 131072", 1));
   }
 
@@ -109,6 +110,7 @@ class RegistryFaultIntegrationTest {
 
     assertResumedWithRange(repository);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("stall body after 65536", 1));
   }
 
@@ -123,6 +125,7 @@ class RegistryFaultIntegrationTest {
     assertThat(fetches.get(0).status()).isZero();
     assertThat(fetches.get(1).status()).isEqualTo(200);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("stall 5000ms", 1));
   }
 
@@ -137,6 +140,7 @@ class RegistryFaultIntegrationTest {
         matching("GET", "/v2/unavailable/manifests/1.0").stream().map(Exchange::status).toList();
     assertThat(statuses).startsWith(503, 503, 200);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("status 503", 2));
   }
 
@@ -151,6 +155,7 @@ class RegistryFaultIntegrationTest {
     assertThat(downloads).extracting(Exchange::status).containsExactly(500, 200);
     assertThat(downloads).extracting(Exchange::range).containsOnlyNulls();
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("status 500", 1));
   }
 
@@ -163,6 +168,7 @@ class RegistryFaultIntegrationTest {
 
     assertThat(matching("PUT", "/v2/badgateway/manifests/").get(0).status()).isEqualTo(502);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("status 502", 1));
   }
 
@@ -180,6 +186,7 @@ class RegistryFaultIntegrationTest {
     assertThat(heads.get(1).path()).isEqualTo(heads.get(0).path());
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("429 Retry-After 1", 1));
   }
 
@@ -192,6 +199,7 @@ class RegistryFaultIntegrationTest {
 
     assertUploadRestarted(repository);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("close upload", 1));
   }
 
@@ -205,6 +213,7 @@ class RegistryFaultIntegrationTest {
     assertUploadRestarted(repository);
     assertThat(matching("PUT", "/v2/unknown/blobs/uploads/").get(0).status()).isEqualTo(404);
     assertSociTag(repository, true);
+    assertPushOrder(repository);
     assertThat(proxy.injected()).containsExactly(Map.entry("404 BLOB_UPLOAD_UNKNOWN", 1));
   }
 
@@ -289,6 +298,24 @@ class RegistryFaultIntegrationTest {
     assertThat(uploads.get(failed + 2).method()).isEqualTo("PUT");
     assertThat(uploads.get(failed + 2).status()).isEqualTo(201);
     assertThat(session(uploads.get(failed + 2))).isNotEqualTo(session(uploads.get(failed)));
+  }
+
+  /**
+   * Checks from the request log that the successful pushes went blobs first, then manifests by
+   * digest, and the {@code 1.0-soci} tag last.
+   */
+  private void assertPushOrder(String repository) {
+    String prefix = "/v2/" + repository + "/";
+    List<String> pushes = proxy.exchanges().stream()
+        .filter(exchange -> exchange.method().equals("PUT") && exchange.status() == 201)
+        .map(exchange -> session(exchange).substring(prefix.length()))
+        .map(path -> path.endsWith("/1.0-soci") ? path : path.replaceAll("/[^/]*$", "/"))
+        .toList();
+    int firstManifest = pushes.indexOf("manifests/");
+    assertThat(pushes).as("pushes").last().isEqualTo("manifests/1.0-soci");
+    assertThat(pushes.subList(0, firstManifest)).as("pushes %s", pushes).containsOnly("blobs/uploads/");
+    assertThat(pushes.subList(firstManifest, pushes.size() - 1)).as("pushes %s", pushes)
+        .containsOnly("manifests/");
   }
 
   private static String session(Exchange put) {
