@@ -426,6 +426,37 @@ class RegistryRetryTest {
   }
 
   @Test
+  void redirectDropsBasicCredentials() throws IOException {
+    byte[] content = "layer".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256(content);
+    try (ScriptedRegistry storage = new ScriptedRegistry()) {
+      registry
+          .expect("GET", "/v2/app/blobs/" + digest,
+              response(401).setHeader("WWW-Authenticate", "Basic realm=\"r\"").build())
+          .expect("GET", "/v2/app/blobs/" + digest,
+              request -> assertThat(request.getHeaders().get("Authorization")).startsWith("Basic "),
+              response(307).setHeader("Location", storage.baseUrl() + "/blob").build());
+      storage.expect("GET", "/blob",
+          request -> assertThat(request.getHeaders().get("Authorization")).isNull(),
+          response(200).body("layer").build());
+      String registryHost = registry.hostPort();
+      RegistryClient client = RegistryClient.builder()
+          .plainHttpRegistries(Set.of(registryHost, storage.hostPort()))
+          .credentials(host -> host.equals(registryHost)
+              ? java.util.Optional.of(new io.sociindexer.registry.auth.Credential("user", "secret"))
+              : java.util.Optional.empty())
+          .build();
+
+      try (InputStream in = client.openBlob(image, digest, content.length)) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+
+      storage.assertDone();
+    }
+    registry.assertDone();
+  }
+
+  @Test
   void redirectRules() {
     RedirectGuard guard = new RedirectGuard(Set.of("127.0.0.1:5000"));
     okhttp3.HttpUrl registryUrl = okhttp3.HttpUrl.get("https://registry.test/v2/app/blobs/x");
