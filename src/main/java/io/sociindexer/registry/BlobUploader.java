@@ -80,7 +80,7 @@ final class BlobUploader {
   }
 
   /**
-   * Returns true when a new upload session may pass where {@code failure} did: a transient
+   * Returns true when a new upload session may succeed where {@code failure} happened: a transient
    * failure, or an upload session that the registry lost or rejected.
    */
   static boolean restartsUpload(RegistryException failure) {
@@ -92,7 +92,7 @@ final class BlobUploader {
       return true;
     }
     // Distribution's filesystem storage returns DIGEST_INVALID when two clients push the same
-    // content at once; we hashed the bytes we sent, so a new upload passes.
+    // content at once. We hashed the bytes we sent, so a new upload usually succeeds.
     return "DIGEST_INVALID".equals(code) && "PUT".equals(failure.httpMethod());
   }
 

@@ -212,7 +212,8 @@ public final class RegistryClient {
 
   /**
    * Uploads a blob in one request unless the repository already contains it: HEAD, then POST to
-   * start an upload session, then PUT with {@code ?digest=}.
+   * start an upload session, then PUT with {@code ?digest=}. When the upload fails transiently or
+   * the registry loses the session, it starts over with a new POST, within the retry policy.
    *
    * @throws IllegalArgumentException when {@code content} does not hash to {@code digest}
    */

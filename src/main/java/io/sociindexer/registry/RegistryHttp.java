@@ -129,8 +129,8 @@ final class RegistryHttp {
 
   /**
    * Runs {@code attempt} until it succeeds, fails with a non-transient error, or the retry
-   * budget is spent, waiting between attempts as {@link RequestRetryPolicy} describes. Earlier
-   * failures are added to the thrown exception as suppressed exceptions.
+   * budget is spent, waiting between attempts as {@link RequestRetryPolicy} describes. The first
+   * failure is added to the thrown exception as a suppressed exception.
    */
   <T> T withRetries(RegistryException.Context context, Reference reference, Attempt<T> attempt)
       throws RegistryException {
@@ -152,10 +152,10 @@ final class RegistryHttp {
         Optional<Duration> delay = retryable.test(e)
             ? retryPolicy.delayAfter(number, e, ThreadLocalRandom.current()::nextDouble)
             : Optional.empty();
-        if (first != null && first != e) {
-          e.addSuppressed(first);
-        }
         if (delay.isEmpty()) {
+          if (first != null && first != e) {
+            e.addSuppressed(first);
+          }
           throw e;
         }
         first = first == null ? e : first;
@@ -165,7 +165,7 @@ final class RegistryHttp {
     }
   }
 
-  /** Logs one retry with the fixed keys that dashboards and tests search for. */
+  /** Logs one retry with fixed keys, so that a log search by operation or registry finds it. */
   void logRetry(
       RegistryException.Context context, Reference reference, RegistryException failure,
       int attempt, Duration delay) {
