@@ -15,7 +15,8 @@ import okhttp3.Response;
  * seen, with {@code Range: bytes=<offset>-}, and continues; the caller sees one stream. It accepts
  * a reopened response only when it is {@code 206 Partial Content} with a {@code Content-Range}
  * that starts at that offset. A {@code 200} is accepted only while no byte was returned yet,
- * because the download then restarts from the beginning at no cost.
+ * because the download then restarts from the beginning at no cost. The range request is sent
+ * even when the first response had no {@code Accept-Ranges: bytes}, because the 206 check decides.
  *
  * <p>It reopens at most {@link RequestRetryPolicy#maxResumes()} times per download, waiting the
  * policy's backoff in between. The final failure names the operation, repository, digest, offset

@@ -86,6 +86,15 @@ public final class FaultProxy implements AutoCloseable {
 
   private record Request(String method, String target, String path, List<String> headerLines, byte[] body) {
 
+    Request withBody(byte[] content) {
+      return new Request(method, target, path, headerLines, content);
+    }
+
+    int contentLength() {
+      String length = header("Content-Length");
+      return length == null ? 0 : Integer.parseInt(length);
+    }
+
     String header(String name) {
       for (String line : headerLines) {
         int colon = line.indexOf(':');
@@ -238,19 +247,29 @@ public final class FaultProxy implements AutoCloseable {
 
   private void serve(Socket client) {
     try (client) {
-      Request request = readRequest(client.getInputStream());
-      if (request == null) {
+      InputStream in = client.getInputStream();
+      Request head = readHead(in);
+      if (head == null) {
         return;
       }
-      Fault fault = chooseFault(request);
+      Fault fault = chooseFault(head);
+      if (fault != null) {
+        injected.merge(fault.describe(), 1, Integer::sum);
+      }
+      if (fault != null && fault.kind() == Kind.CLOSE_UPLOAD) {
+        in.readNBytes(head.contentLength() / 2);
+        record(head, 0, fault.describe());
+        return;
+      }
+
+      Request request = head.withBody(in.readNBytes(head.contentLength()));
       if (fault == null) {
         forward(request, client.getOutputStream(), null);
       } else {
-        injected.merge(fault.describe(), 1, Integer::sum);
         applyFault(request, fault, client.getOutputStream());
       }
     } catch (IOException e) {
-      // The client or the registry closed the connection; the exchange is already recorded.
+      // The client or the registry closed the connection early, so there is nothing left to copy.
     } finally {
       open.remove(client);
     }
@@ -276,7 +295,7 @@ public final class FaultProxy implements AutoCloseable {
         record(request, 0, name);
         sleep(fault.stall());
       }
-      case CLOSE_UPLOAD -> record(request, 0, name);
+      case CLOSE_UPLOAD -> throw new IllegalStateException("serve() handles close-upload faults");
       case DROP_BODY, STALL_BODY -> forward(request, out, fault);
     }
   }
@@ -363,7 +382,8 @@ public final class FaultProxy implements AutoCloseable {
     return name.equals("connection") || name.equals("keep-alive") || name.equals("proxy-connection");
   }
 
-  private Request readRequest(InputStream in) throws IOException {
+  /** Reads the request line and headers; the body stays in the stream. */
+  private static Request readHead(InputStream in) throws IOException {
     List<String> lines = readHeadLines(in);
     if (lines == null || lines.isEmpty()) {
       return null;
@@ -372,26 +392,11 @@ public final class FaultProxy implements AutoCloseable {
     String target = requestLine[1];
     int query = target.indexOf('?');
     String path = query < 0 ? target : target.substring(0, query);
-    List<String> headers = lines.subList(1, lines.size());
-    Request partial = new Request(requestLine[0], target, path, headers, new byte[0]);
-    if ("chunked".equalsIgnoreCase(partial.header("Transfer-Encoding"))) {
+    Request head = new Request(requestLine[0], target, path, lines.subList(1, lines.size()), new byte[0]);
+    if ("chunked".equalsIgnoreCase(head.header("Transfer-Encoding"))) {
       throw new IOException("the fault proxy supports only Content-Length request bodies");
     }
-    String length = partial.header("Content-Length");
-    int size = length == null ? 0 : Integer.parseInt(length);
-    if (isCloseUpload(partial)) {
-      in.readNBytes(size / 2);
-      return partial;
-    }
-    return new Request(requestLine[0], target, path, headers, in.readNBytes(size));
-  }
-
-  /** Peeks whether a close-upload rule would fire, so the body is only half read first. */
-  private boolean isCloseUpload(Request request) {
-    return rules.stream().anyMatch(rule -> rule.fault().kind() == Kind.CLOSE_UPLOAD
-        && rule.method().equals(request.method()) && rule.path().matcher(request.path()).matches()
-        && (rule.first() > 0 ? rule.matches().get() < rule.first()
-            : (rule.matches().get() + 1) % rule.every() == 0));
+    return head;
   }
 
   /** Reads header lines up to the empty line; returns null at end of stream before any byte. */
