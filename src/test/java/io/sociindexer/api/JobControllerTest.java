@@ -39,7 +39,7 @@ class JobControllerTest {
   @BeforeEach
   void setUp() {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
   }
 
   JsonNode body(HttpResponse<String> response) {

@@ -79,7 +79,7 @@ class BackfillControllerTest {
   @BeforeEach
   void setUp() {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
   }
 
   HttpResponse<String> backfill(String body) {
