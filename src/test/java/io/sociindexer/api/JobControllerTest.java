@@ -120,6 +120,27 @@ class JobControllerTest {
   }
 
   @Test
+  void createOddReferencesRejected() {
+    List<String> references =
+        List.of(
+            "registry.example/caf\u00e9:1",
+            "registry.example/my app:1",
+            "registry.example/team/../admin:1",
+            "registry.example/Team/App:1",
+            "registry.example/" + "a".repeat(300) + ":1",
+            "registry.example/app:" + "t".repeat(129),
+            "registry.example/app:1 ",
+            "registry.ex ample/app:1");
+
+    for (String reference : references) {
+      HttpResponse<String> response = create(reference);
+
+      assertProblem(response, 400, "invalid image reference '" + reference + "'");
+    }
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
   void createMissingImageRejected() {
     assertProblem(http.post(JOBS, JSON, "{}"), 400, "missing \"image\"");
     assertProblem(http.post(JOBS, JSON, "{\"image\":\"\"}"), 400, "missing \"image\"");
