@@ -32,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>A client presents the token as {@code Authorization: Bearer <token>} (RFC 6750), or as the
  * password of HTTP basic authentication with any user name, so that a browser can open the status
  * page. A rejected request gets 401 with a {@code WWW-Authenticate} challenge for both schemes
- * and a problem body that says how to authenticate, or how to configure tokens when there are
+ * and a problem body that explains how to authenticate, or how to configure tokens when there are
  * none.
  *
  * <p>This is a servlet filter rather than Spring Security because the service has one rule (a

@@ -38,7 +38,7 @@ final class ApiTokens {
     this.files = List.copyOf(properties.getTokenFiles());
   }
 
-  /** Returns whether at least one token is configured, reading the token files as needed. */
+  /** Returns whether no token is configured, reading the token files as needed. */
   boolean isEmpty() {
     return configured.isEmpty() && fileDigests().isEmpty();
   }

@@ -24,9 +24,9 @@ public class ApiProperties {
   public static final int MIN_TOKEN_LENGTH = 16;
 
   /**
-   * How requests to the API and the status page are authenticated: {@code token} requires one of
-   * the configured tokens (401 while none is configured); {@code none} lets every client in, for
-   * a network where only trusted clients reach the port.
+   * Authentication mode of the API and the status page. {@code token} requires one of the
+   * configured tokens and returns 401 while none is configured. {@code none} lets every client
+   * in, for a network where only trusted clients reach the port.
    */
   @NotNull private Authentication authentication = Authentication.TOKEN;
 
@@ -46,7 +46,8 @@ public class ApiProperties {
 
   /**
    * Largest request body of the job API, the backfill API and every other endpoint except the
-   * webhooks, which have soci-indexer.webhook.max-body-size; a larger body is rejected with 413.
+   * webhooks, whose limit is soci-indexer.webhook.max-body-size. A larger body is rejected with
+   * 413.
    */
   @NotNull private DataSize maxBodySize = DataSize.ofKilobytes(64);
 
