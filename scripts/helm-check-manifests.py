@@ -13,23 +13,29 @@ import json
 import sys
 
 DATA_DIR = "/var/lib/soci-indexer/data"
+API_TOKENS_DIR = "/etc/soci-indexer/api-tokens"
 NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED"
 
-# Expected objects and settings for each value file of helm/soci-indexer/ci.
+# Expected objects and settings for each value file of helm/soci-indexer/ci. "api_tokens" is
+# (Secret name, key, whether the chart creates the Secret), or None without API tokens.
 EXPECTATIONS = {
     "default-values": {"postgresql": False, "hpa": False, "service_monitor": False,
-                       "dashboard": False, "pvc": False, "credentials": [], "webhooks": {}},
+                       "dashboard": False, "pvc": False, "credentials": [], "webhooks": {},
+                       "api_tokens": None},
     "postgresql-hpa-values": {"postgresql": True, "hpa": True, "service_monitor": False,
                               "dashboard": False, "pvc": False, "credentials": [],
-                              "webhooks": {}},
+                              "webhooks": {}, "api_tokens": None},
     "servicemonitor-dashboard-values": {"postgresql": False, "hpa": False,
                                         "service_monitor": True, "dashboard": True,
-                                        "pvc": True, "credentials": [], "webhooks": {}},
+                                        "pvc": True, "credentials": [], "webhooks": {},
+                                        "api_tokens": ("soci-soci-indexer-api-tokens", "tokens",
+                                                       True)},
     "credentials-webhooks-values": {
         "postgresql": False, "hpa": False, "service_monitor": False, "dashboard": False,
         "pvc": False, "credentials": ["ghcr-credentials", "harbor-credentials"],
         "webhooks": {"harbor": ("secret", "harbor"),
                      "artifactory": ("password", "artifactory-password")},
+        "api_tokens": ("soci-indexer-api", "api-tokens", False),
     },
 }
 
@@ -62,6 +68,9 @@ def check_security(checks, pod_spec, container):
     checks.expect(pod_context.get("runAsUser") == 10001, "pod securityContext.runAsUser is not 10001")
 
     context = container.get("securityContext", {})
+    seccomp = context.get("seccompProfile") or pod_context.get("seccompProfile") or {}
+    checks.expect(seccomp.get("type") == "RuntimeDefault",
+                  f"seccompProfile is {seccomp}, expected type RuntimeDefault")
     checks.expect(context.get("runAsNonRoot") is True, "container runAsNonRoot is not true")
     checks.expect(context.get("runAsUser") == 10001, "container runAsUser is not 10001")
     checks.expect(context.get("readOnlyRootFilesystem") is True,
@@ -111,6 +120,39 @@ def check_volumes(checks, pod_spec, container, expected):
         source = volumes.get(mount.get("name"), {}).get("secret", {})
         checks.expect(source.get("secretName") == secret,
                       f"the volume at {path} is not Secret {secret}")
+
+
+def check_api_tokens(checks, items, pod_spec, container, config_map, expected):
+    """Checks the Secret of API tokens: mounted read-only as a directory and named in token-files."""
+    api = (config_map.get("parsedApplicationYml") or {}).get("soci-indexer", {}).get("api", {})
+    checks.expect(api.get("authentication") == "token",
+                  f"api.authentication is {api.get('authentication')!r}, expected 'token'")
+    mount = mounts_by_path(container).get(API_TOKENS_DIR)
+    secrets = [item for item in objects_of_kind(items, "Secret")]
+
+    if expected["api_tokens"] is None:
+        checks.expect(mount is None, f"API tokens are mounted at {API_TOKENS_DIR} without a Secret")
+        checks.expect("token-files" not in api, f"api.token-files is {api.get('token-files')}")
+        checks.expect(not secrets, f"found {len(secrets)} Secret objects")
+        return
+
+    name, key, created = expected["api_tokens"]
+    checks.expect(mount is not None and mount.get("readOnly") is True,
+                  f"API tokens are not mounted read-only at {API_TOKENS_DIR}")
+    checks.expect(mount is None or "subPath" not in mount,
+                  "the API token mount uses subPath, so a rotated Secret would not reach the pod")
+    volumes = {volume["name"]: volume for volume in pod_spec.get("volumes", [])}
+    source = volumes.get((mount or {}).get("name"), {}).get("secret", {})
+    checks.expect(source.get("secretName") == name,
+                  f"the API token volume is Secret {source.get('secretName')}, expected {name}")
+    checks.expect(api.get("token-files") == [f"{API_TOKENS_DIR}/{key}"],
+                  f"api.token-files is {api.get('token-files')}, expected {API_TOKENS_DIR}/{key}")
+    created_names = [item["metadata"]["name"] for item in secrets]
+    checks.expect((name in created_names) == created,
+                  f"Secret objects are {created_names}; the chart creates {name}: {created}")
+    for secret in secrets:
+        tokens = secret.get("stringData", {}).get(key, "")
+        checks.expect(len(tokens.split()) >= 1, f"Secret {secret['metadata']['name']} has no tokens")
 
 
 def check_replicas(checks, deployment, expected):
@@ -217,6 +259,8 @@ def main():
     check_replicas(checks, deployment, expected)
     check_application_yml(checks, config_maps[0] if config_maps else {}, container, expected)
     check_optional_objects(checks, items, expected)
+    check_api_tokens(checks, items, pod_spec, container,
+                     config_maps[0] if config_maps else {}, expected)
 
     for failure in checks.failures:
         print(f"FAIL {failure}")

@@ -106,6 +106,9 @@ expect_rejected "autoscaling.enabled needs a shared job store" --set autoscaling
 expect_rejected "postgresql.url is empty" --set postgresql.enabled=true \
   --set postgresql.existingSecret=db || failed=1
 expect_rejected "existingSecret is empty" --set webhooks.sources.harbor.secretKey=harbor || failed=1
+expect_rejected "api.tokens: each token needs at least 16 characters" --set 'api.tokens={changeme}' \
+  || failed=1
+expect_rejected "api.authentication is \"off\"" --set api.authentication=off || failed=1
 
 if ((failed)); then
   echo "FAIL helm chart checks"

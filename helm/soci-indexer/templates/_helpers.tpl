@@ -50,6 +50,24 @@ SOCI_INDEXER_WEBHOOK_HARBOR for source harbor; the ConfigMap refers to <prefix>_
 {{- printf "SOCI_INDEXER_WEBHOOK_%s" (. | upper | replace "-" "_") }}
 {{- end }}
 
+{{/* Name of the Secret with the API tokens, or "" when there is none. */}}
+{{- define "soci-indexer.apiTokenSecret" -}}
+{{- if .Values.api.existingSecret }}
+{{- .Values.api.existingSecret }}
+{{- else if .Values.api.tokens }}
+{{- printf "%s-api-tokens" (include "soci-indexer.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* Key of the API token file in that Secret. */}}
+{{- define "soci-indexer.apiTokenKey" -}}
+{{- if .Values.api.existingSecret }}
+{{- .Values.api.tokenKey }}
+{{- else }}
+{{- "tokens" }}
+{{- end }}
+{{- end }}
+
 {{/*
 Rejects value combinations that would break at run time. The embedded H2 job store is a file
 that one process locks, so only a single replica may use it.
@@ -68,6 +86,14 @@ that one process locks, so only a single replica may use it.
 {{- end }}
 {{- if not .Values.postgresql.existingSecret }}
 {{- fail "postgresql.enabled is true, but postgresql.existingSecret is empty: name the Secret that holds the database password" }}
+{{- end }}
+{{- end }}
+{{- if not (has .Values.api.authentication (list "token" "none")) }}
+{{- fail (printf "api.authentication is %q: expected token or none" .Values.api.authentication) }}
+{{- end }}
+{{- range .Values.api.tokens }}
+{{- if not (regexMatch "^[^[:space:]]{16,}$" .) }}
+{{- fail "api.tokens: each token needs at least 16 characters and no spaces" }}
 {{- end }}
 {{- end }}
 {{- range $name, $source := .Values.webhooks.sources }}

@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The on-demand job API under {@code /api/v1/jobs}: create a job for an image, read one job or a
  * page of them, retry a failed or cancelled job and cancel a queued one. Errors are RFC 9457
  * problem details (see {@link ApiExceptionHandler}). It reads and writes only the {@link JobStore}
- * and never contacts a registry.
+ * and never contacts a registry. Every request needs an API token, which {@link
+ * ApiAuthenticationFilter} checks before this controller runs.
  *
  * <p>A new job must pass the {@link ImageAdmission} with the source {@code api} before anything is
  * stored: a registry outside the allow-list is rejected with 403, and an image that the filters

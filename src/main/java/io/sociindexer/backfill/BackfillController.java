@@ -32,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
  * job API, this call contacts the registry, so it first checks the repository with the {@link
  * ImageAdmission} bean, when there is one. A registry outside the allow-list is rejected with
  * 403 before any request. Each tag then passes the admission filters
- * like any other job. Errors are RFC 9457 problem details.
+ * like any other job. Errors are RFC 9457 problem details. Requests need an API token, which
+ * {@code ApiAuthenticationFilter} checks before this controller runs.
  */
 @RestController
 @RequestMapping("/api/v1/backfill")

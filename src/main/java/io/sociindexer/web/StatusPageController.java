@@ -15,6 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
  * plain server-rendered HTML that reloads itself every {@value StatusPageRenderer#REFRESH_SECONDS}
  * seconds with a meta refresh, so it needs no JavaScript and loads nothing from other hosts.
  *
+ * <p>The page needs an API token, which {@code ApiAuthenticationFilter} checks before this
+ * controller runs. A browser sends it as the password of HTTP basic authentication.
+ *
  * <p>The Content-Security-Policy header allows only inline styles. Image names come from webhooks,
  * so the renderer escapes every value, and the policy blocks scripts even if escaping were missed.
  */

@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
       "soci-indexer.registries.allowed=registry.example:5000,*.corp.example,docker.io",
       "soci-indexer.filters.exclude[0].tag=*-rc*",
       "soci-indexer.filters.include[0].repository=team/**",
-      "soci-indexer.filters.include[1].registry=docker.io"
+      "soci-indexer.filters.include[1].registry=docker.io",
+      "soci-indexer.api.tokens=" + TestHttp.API_TOKEN
     })
 @Import(IntakeTestConfiguration.class)
 class JobAdmissionTest {
@@ -42,7 +43,7 @@ class JobAdmissionTest {
   @BeforeEach
   void setUp() throws Exception {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
     notAllowed = new MockWebServer();
     notAllowed.start(InetAddress.getByName("127.0.0.1"), 0);
   }

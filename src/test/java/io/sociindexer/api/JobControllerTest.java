@@ -39,7 +39,7 @@ class JobControllerTest {
   @BeforeEach
   void setUp() {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
   }
 
   JsonNode body(HttpResponse<String> response) {
@@ -116,6 +116,27 @@ class JobControllerTest {
   void createInvalidReferenceRejected() {
     assertProblem(create("127.0.0.1:5000/App:1.0"), 400, "invalid image reference '127.0.0.1:5000/App:1.0'");
     assertProblem(create("app@sha256:abc"), 400, "invalid sha256 digest");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void createOddReferencesRejected() {
+    List<String> references =
+        List.of(
+            "registry.example/caf\u00e9:1",
+            "registry.example/my app:1",
+            "registry.example/team/../admin:1",
+            "registry.example/Team/App:1",
+            "registry.example/" + "a".repeat(300) + ":1",
+            "registry.example/app:" + "t".repeat(129),
+            "registry.example/app:1 ",
+            "registry.ex ample/app:1");
+
+    for (String reference : references) {
+      HttpResponse<String> response = create(reference);
+
+      assertProblem(response, 400, "invalid image reference '" + reference + "'");
+    }
     assertThat(store.all()).isEmpty();
   }
 

@@ -12,18 +12,42 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 
-/** A small HTTP client for tests of the service on 127.0.0.1. */
+/**
+ * A small HTTP client for tests of the service on 127.0.0.1. It sends {@code Authorization:
+ * Bearer} with its token when it has one; {@link IntakeServiceTest} configures {@link #API_TOKEN}.
+ */
 public final class TestHttp {
+
+  /** The API token that {@link IntakeServiceTest} configures. */
+  public static final String API_TOKEN = "test-api-token-0123456789abcdef";
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final String base;
+  private final String token;
 
+  /** Creates a client that sends no token, as webhook senders and probes do. */
   public TestHttp(int port) {
+    this(port, null);
+  }
+
+  /** Creates a client that sends {@code token} as a bearer token, or none when it is null. */
+  public TestHttp(int port, String token) {
     this.base = "http://127.0.0.1:" + port;
+    this.token = token;
+  }
+
+  /** Creates a client that sends {@link #API_TOKEN}. */
+  public static TestHttp authenticated(int port) {
+    return new TestHttp(port, API_TOKEN);
   }
 
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  /** Sends GET with extra headers, given as name, value, name, value. */
+  public HttpResponse<String> get(String path, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET().headers(headers));
   }
 
   public HttpResponse<String> delete(String path) {
@@ -49,6 +73,9 @@ public final class TestHttp {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
       return client.send(request.build(), BodyHandlers.ofString());
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.testing.MemoryRegistry;
 import java.io.IOException;
+import java.util.List;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.Optional;
@@ -79,7 +80,7 @@ class BackfillControllerTest {
   @BeforeEach
   void setUp() {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
   }
 
   HttpResponse<String> backfill(String body) {
@@ -149,6 +150,37 @@ class BackfillControllerTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
     assertThat(response.body()).contains("NAME_UNKNOWN").doesNotContain("failed: list tags");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void backfillMalformedBodyRejected() {
+    HttpResponse<String> malformed = backfill("{\"repository\":");
+    HttpResponse<String> wrongType = http.post(BACKFILL, "text/plain", "{\"repository\":\"a/b\"}");
+
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).contains("malformed JSON request body");
+    assertThat(wrongType.statusCode()).isEqualTo(415);
+    assertThat(wrongType.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void backfillOddRepositoryRejected() {
+    int before = REGISTRY.requests().size();
+
+    for (String repository :
+        List.of("team/caf\u00e9", "team/my app", "team/../admin", "Team/App", "a/" + "b".repeat(300))) {
+      String text = REGISTRY.host() + "/" + repository;
+
+      HttpResponse<String> response = backfill("{\"repository\":\"" + text + "\"}");
+
+      assertThat(response.statusCode()).as(text).isEqualTo(400);
+      assertThat(json.readTree(response.body()).get("detail").asString())
+          .as(text)
+          .contains("invalid image reference '" + text + "'");
+    }
+    assertThat(REGISTRY.requests()).hasSize(before);
     assertThat(store.all()).isEmpty();
   }
 }

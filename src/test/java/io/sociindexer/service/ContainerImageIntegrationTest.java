@@ -17,13 +17,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,9 @@ class ContainerImageIntegrationTest {
     JsonNode manifest = manifest();
     JsonNode config = JSON.readTree(blob(manifest.get("config").get("digest").asString()));
     Path rootfs = unpack(manifest);
+    assertThat(writableByServiceUser(rootfs))
+        .as("paths that user 10001 can write, so the only ones a read-only root must mount")
+        .containsExactlyInAnyOrder("tmp", "var/lib/soci-indexer");
 
     int port = LocalRegistry.freePort();
     Process service = startInChroot(rootfs, config.get("config"), port, work.resolve("image.log"));
@@ -146,6 +153,25 @@ class ContainerImageIntegrationTest {
     }
     Files.createDirectories(rootfs.resolve("proc"));
     return rootfs;
+  }
+
+  /**
+   * Returns the paths of the unpacked image that the service user 10001 can write: those it owns
+   * and those writable by others. Symbolic links are left out, because their mode is not used.
+   */
+  private static List<String> writableByServiceUser(Path rootfs) throws IOException {
+    List<String> writable = new ArrayList<>();
+    try (Stream<Path> paths = Files.walk(rootfs)) {
+      for (Path path : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+        int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> permissions =
+            Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        if (uid == 10001 || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+          writable.add(rootfs.relativize(path).toString());
+        }
+      }
+    }
+    return writable;
   }
 
   private static Process startInChroot(Path rootfs, JsonNode config, int port, Path log)

@@ -16,8 +16,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged service ({@code java -jar target/soci-indexer.jar}) as a child process on
  * 127.0.0.1, so that tests can stop it gracefully, kill it, and start it again on the same data.
+ * It configures {@link #API_TOKEN} unless the arguments set {@code soci-indexer.api.*} settings,
+ * and {@link #get} and {@link #postJson} send that token.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+  /** The API token configured by default and sent by {@link #get} and {@link #postJson}. */
+  public static final String API_TOKEN = "service-process-token-0123456789";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -38,13 +43,32 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(int port, Path logFile, List<String> arguments)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), Path.of("target/soci-indexer.jar"), List.of(), port, logFile, arguments);
+  }
+
+  /**
+   * Starts {@code jar} as {@link #start(int, Path, List)} does, with {@code launcher} (such as
+   * {@code unshare ... --}) before the java command and {@code jvmOptions} before {@code -jar}.
+   */
+  public static ServiceProcess start(
+      List<String> launcher,
+      Path jar,
+      List<String> jvmOptions,
+      int port,
+      Path logFile,
+      List<String> arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    command.addAll(jvmOptions);
     command.add("-jar");
-    command.add(Path.of("target/soci-indexer.jar").toAbsolutePath().toString());
+    command.add(jar.toAbsolutePath().toString());
     command.add("--server.port=" + port);
     command.add("--server.address=127.0.0.1");
+    if (arguments.stream().noneMatch(argument -> argument.startsWith("--soci-indexer.api."))) {
+      command.add("--soci-indexer.api.tokens=" + API_TOKEN);
+    }
     command.addAll(arguments);
     Files.createDirectories(logFile.getParent());
     Process process =
@@ -71,8 +95,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Sends GET and returns the body; throws on a status other than 200. */
   public String get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .header("Authorization", "Bearer " + API_TOKEN)
+            .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("GET " + path + " returned " + response.statusCode() + ": " + response.body());
     }
@@ -84,6 +111,7 @@ public final class ServiceProcess implements AutoCloseable {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + API_TOKEN)
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

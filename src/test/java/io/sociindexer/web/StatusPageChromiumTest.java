@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.api.InMemoryJobStore;
 import io.sociindexer.api.IntakeServiceTest;
+import io.sociindexer.api.TestHttp;
 import io.sociindexer.job.JobResult;
 import io.sociindexer.job.JobState;
 import java.io.IOException;
@@ -89,8 +90,9 @@ class StatusPageChromiumTest {
     }
   }
 
+  /** Returns the page URL with the API token as the basic-authentication password. */
   String pageUrl() {
-    return "http://127.0.0.1:" + port + "/";
+    return "http://status:" + TestHttp.API_TOKEN + "@127.0.0.1:" + port + "/";
   }
 
   /** Loads a page whose script marks the body, which shows whether the browser runs scripts. */

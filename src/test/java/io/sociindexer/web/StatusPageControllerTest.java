@@ -23,7 +23,7 @@ class StatusPageControllerTest {
   @BeforeEach
   void setUp() {
     store.clear();
-    http = new TestHttp(port);
+    http = TestHttp.authenticated(port);
   }
 
   @Test
