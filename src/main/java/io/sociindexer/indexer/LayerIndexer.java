@@ -3,6 +3,7 @@ package io.sociindexer.indexer;
 import io.sociindexer.layer.GzipCheckpointingInputStream;
 import io.sociindexer.layer.GzipIndex;
 import io.sociindexer.layer.Zinfo;
+import io.sociindexer.layer.tar.EntryPaths;
 import io.sociindexer.layer.tar.GoTarReader;
 import io.sociindexer.layer.tar.TarHeader;
 import io.sociindexer.layer.tar.UnsupportedTarEntryException;
@@ -14,14 +15,13 @@ import io.sociindexer.ztoc.CompressionInfo;
 import io.sociindexer.ztoc.CompressionInfo.Algorithm;
 import io.sociindexer.ztoc.FileMetadata;
 import io.sociindexer.ztoc.TarZinfo;
-import io.sociindexer.ztoc.TocEntries;
+import io.sociindexer.ztoc.TocEntryList;
 import io.sociindexer.ztoc.Ztoc;
 import io.sociindexer.ztoc.ZtocWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +32,9 @@ import java.util.List;
  * <p>Which layers get a zTOC follows soci: gzip and plain tar layers at or above the minimum size.
  * zstd layers, smaller layers, non-layer blobs, blobs whose bytes do not match their media type
  * and tars with entries soci rejects are skipped with a reason. Corrupt data and digest mismatches
- * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong.
+ * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong. So do tar
+ * entries whose path points outside the layer root (see {@link EntryPaths}), blobs that grow past
+ * their descriptor size, and layers that cross the {@link IndexOptions#layerLimits()}.
  *
  * <p>Thread safety: stateless; one instance may index many layers concurrently.
  */
@@ -78,7 +80,8 @@ public final class LayerIndexer {
 
     long started = System.nanoTime();
     try {
-      BufferedInputStream buffered = new BufferedInputStream(blob, STREAM_BUFFER);
+      InputStream bounded = new DeclaredSizeInputStream(blob, layer.size());
+      BufferedInputStream buffered = new BufferedInputStream(bounded, STREAM_BUFFER);
       DetectedFormat detected = DetectedFormat.sniff(buffered, SNIFF_LENGTH);
       LayerCompression declared = layer.mediaType().layerCompression();
       String mismatch = formatMismatch(layer.mediaType(), declared, detected);
@@ -117,7 +120,7 @@ public final class LayerIndexer {
     // Closing the gzip stream stops its span hasher when the tar is rejected early. It also closes
     // the blob, which the caller closes again without harm.
     try (GzipCheckpointingInputStream gzip =
-        new GzipCheckpointingInputStream(blob, options.spanSize())) {
+        new GzipCheckpointingInputStream(blob, options.spanSize(), options.layerLimits())) {
       GoTarReader tar = new GoTarReader(gzip);
       entries = readEntries(tar);
       if (entries.unsupportedReason() != null) {
@@ -160,13 +163,15 @@ public final class LayerIndexer {
     return buildOutcome(layer, raw.size(), archiveSize, entries.list(), info);
   }
 
-  private static TarEntries readEntries(GoTarReader tar) throws IOException {
-    List<FileMetadata> entries = new ArrayList<>();
+  private TarEntries readEntries(GoTarReader tar) throws IOException {
+    TocEntryList entries = new TocEntryList();
     try {
       for (TarHeader header = tar.next(); header != null; header = tar.next()) {
-        entries.add(TocEntries.fromTarHeader(header));
+        options.layerLimits().checkEntries(entries.size() + 1L);
+        EntryPaths.check(header);
+        entries.add(header);
       }
-      return new TarEntries(entries, null);
+      return new TarEntries(entries.list(), null);
     } catch (UnsupportedTarEntryException e) {
       return new TarEntries(List.of(), "the tar holds an entry soci rejects: " + e.getMessage());
     }
