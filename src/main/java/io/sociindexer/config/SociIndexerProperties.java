@@ -59,7 +59,7 @@ public class SociIndexerProperties {
   private DataSize inflateRatioCheckAbove = DataSize.ofBytes(LayerLimits.DEFAULT_RATIO_CHECK_ABOVE);
 
   /**
-   * Maximum tar entries in one layer; the zTOC holds every entry in memory while it is built. 0
+   * Maximum tar entries in one layer; the indexer keeps every entry in memory until the zTOC is written. 0
    * turns the limit off.
    */
   @Min(0)

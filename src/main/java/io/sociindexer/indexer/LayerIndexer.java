@@ -211,10 +211,13 @@ public final class LayerIndexer {
       throws IOException {
     if (actualSize != layer.size()) {
       throw new IOException(
-          "blob size " + actualSize + " does not match the descriptor size " + layer.size());
+          "the blob has " + actualSize + " bytes but its descriptor size is " + layer.size()
+              + " bytes; the descriptor or the stored blob is wrong");
     }
     if (!actual.equals(layer.digest())) {
-      throw new IOException("blob content has digest " + actual + ", expected " + layer.digest());
+      throw new IOException(
+          "digest mismatch: the blob's bytes hash to " + actual + ", not to the descriptor digest "
+              + layer.digest() + "; the stored blob is corrupt or the descriptor is wrong");
     }
   }
 

@@ -15,7 +15,7 @@ package io.sociindexer.layer;
  * @param maxInflateRatio maximum ratio of decompressed to compressed bytes read so far; 0 turns the
  *     limit off
  * @param ratioCheckAbove decompressed bytes after which the ratio limit applies
- * @param maxEntries maximum tar entries per layer; 0 turns the limit off. The zTOC holds every
+ * @param maxEntries maximum tar entries per layer; 0 turns the limit off. The zTOC contains every
  *     entry, and the builder keeps all of them in memory until it has written the zTOC. Measured
  *     with {@code scripts/benchmark-entries.sh} for names of 22 bytes: 134 bytes of heap per
  *     collected entry and 156 bytes per entry of zTOC, which is built in one buffer and then

@@ -144,8 +144,8 @@ class LayerIndexerBadInputTest {
     Descriptor honest = descriptor(type, blob);
     Descriptor layer = Descriptor.of(type, honest.digest(), blob.length + 100);
 
-    assertFailure(type, layer, blob, "blob size " + blob.length)
-        .hasMessageContaining("descriptor size " + (blob.length + 100));
+    assertFailure(type, layer, blob, "the blob has " + blob.length + " bytes")
+        .hasMessageContaining("descriptor size is " + (blob.length + 100));
   }
 
   @Test

@@ -7,7 +7,7 @@ package io.sociindexer.layer.tar;
  * soci-snapshotter cleans every name against the root ({@code filepath.Clean("/" + name)} in its
  * {@code metadata/reader.go}), so {@code ../x} and {@code /etc/passwd} silently show up as
  * {@code x} and {@code etc/passwd}: the lazily loaded file system then differs from what the
- * layer's tar says, and Docker's own extractor rejects names that climb out with {@code ..} as a
+ * layer's tar lists, and Docker's own extractor rejects names that climb out with {@code ..} as a
  * breakout. Normal image builders never write such names, so a layer that has them is crafted or
  * broken, and this indexer fails it with an error that names the entry instead of publishing a
  * zTOC for it.

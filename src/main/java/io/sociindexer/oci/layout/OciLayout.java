@@ -39,9 +39,8 @@ public final class OciLayout {
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
   /**
-   * Maximum size of a manifest or index read into memory: 4 MiB, the size the OCI distribution
-   * spec asks registries to accept at least, and the limit the registry client applies too, so
-   * an image is accepted or rejected alike from either store.
+   * Maximum size of a manifest or index read into memory: 4 MiB, the limit the registry client
+   * applies too, so an image is accepted or rejected alike from either store.
    */
   public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
 
