@@ -7,13 +7,13 @@ package io.sociindexer.layer.tar;
  * soci-snapshotter cleans every name against the root ({@code filepath.Clean("/" + name)} in its
  * {@code metadata/reader.go}), so {@code ../x} and {@code /etc/passwd} silently show up as
  * {@code x} and {@code etc/passwd}: the lazily loaded file system then differs from what the
- * layer's tar lists, and Docker's own extractor rejects names that climb out with {@code ..} as a
- * breakout. Normal image builders never write such names, so a layer that has them is crafted or
- * broken, and this indexer fails it with an error that names the entry instead of publishing a
- * zTOC for it.
+ * layer's tar lists. Docker's own layer extractor (moby {@code pkg/archive}, {@code UnpackLayer})
+ * rejects names that climb out with {@code ..} as a breakout. Common image builders write names
+ * relative to the root, so a layer with such names is most likely crafted or broken. This indexer
+ * fails it with an error that names the entry instead of publishing a zTOC for it.
  *
- * <p>NOTE: Docker and containerd extract absolute names below the root, so rejecting {@code
- * /etc/passwd} is stricter than they are; an image built with such names gets no SOCI index.
+ * <p>NOTE: Docker's extractor joins absolute names below the root, so rejecting {@code
+ * /etc/passwd} is stricter than Docker, and an image built with such names gets no SOCI index.
  */
 public final class EntryPaths {
 
