@@ -84,6 +84,7 @@ public final class LayerIndexer {
       BufferedInputStream buffered = new BufferedInputStream(bounded, STREAM_BUFFER);
       DetectedFormat detected = DetectedFormat.sniff(buffered, SNIFF_LENGTH);
       LayerCompression declared = layer.mediaType().layerCompression();
+      requireRecognizable(layer.mediaType(), declared, detected);
       String mismatch = formatMismatch(layer.mediaType(), declared, detected);
       if (mismatch != null) {
         return LayerOutcome.skipped(layer, mismatch);
@@ -218,6 +219,19 @@ public final class LayerIndexer {
       throw new IOException(
           "digest mismatch: the blob's bytes hash to " + actual + ", not to the descriptor digest "
               + layer.digest() + "; the stored blob is corrupt or the descriptor is wrong");
+    }
+  }
+
+  /**
+   * Fails a layer whose bytes are neither gzip, zstd nor tar, because such a blob is corrupt rather
+   * than merely mislabelled, and soci fails the whole build on it too.
+   */
+  private static void requireRecognizable(
+      MediaType mediaType, LayerCompression declared, DetectedFormat detected) throws IOException {
+    if (detected == DetectedFormat.UNKNOWN && declared != LayerCompression.NOT_A_LAYER) {
+      throw new IOException(
+          "media type " + mediaType + " declares " + describe(declared) + " but the blob starts"
+              + " with neither the gzip magic 1f8b nor a tar header; the blob is corrupt");
     }
   }
 

@@ -64,15 +64,18 @@ class LayerIndexerBadInputTest {
     assertFailure(GZIP, blob, cause).hasCauseInstanceOf(ZlibException.class);
   }
 
-  @Test
-  void gzipBadMagicSkipped() throws Exception {
-    byte[] blob = gzip(goodTar());
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "tar"})
+  void unrecognizableBytesFail(String format) {
+    MediaType type = format.equals("gzip") ? GZIP : TAR;
+    byte[] blob = format.equals("gzip") ? gzip(goodTar()) : goodTar();
+    // Break the gzip magic, the ustar magic and the tar checksum field, so no format matches.
     blob[1] = 0x00;
+    Arrays.fill(blob, 257, 262, (byte) 'x');
+    Arrays.fill(blob, 148, 156, (byte) 'x');
 
-    LayerOutcome outcome = index(GZIP, blob);
-
-    assertThat(outcome.indexed()).isFalse();
-    assertThat(outcome.skipReason()).contains("declares gzip").contains("neither gzip");
+    assertFailure(type, blob, "declares " + (format.equals("gzip") ? "gzip" : "an uncompressed tar"))
+        .hasMessageContaining("neither the gzip magic 1f8b nor a tar header");
   }
 
   @Test
