@@ -30,8 +30,9 @@ import java.util.List;
  * written to disk and no byte is read twice.
  *
  * <p>Which layers get a zTOC follows soci: gzip and plain tar layers at or above the minimum size.
- * zstd layers, smaller layers, non-layer blobs, blobs whose bytes do not match their media type
- * and tars with entries soci rejects are skipped with a reason. Corrupt data and digest mismatches
+ * zstd layers, smaller layers, non-layer blobs, blobs whose bytes are a known format other than the
+ * one their media type declares, and tars with entries soci rejects are skipped with a reason.
+ * Corrupt data (including bytes that match no known format) and digest mismatches
  * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong. So do tar
  * entries whose path points outside the layer root (see {@link EntryPaths}), blobs that grow past
  * their descriptor size, and layers that cross the {@link IndexOptions#layerLimits()}.
