@@ -53,6 +53,8 @@ public final class IndexCommand {
                                 decompressed bytes after which the ratio applies (default 1GiB)
         --max-tar-entries N     fail a layer with more than N tar entries
                                 (default 2000000; 0 turns the limit off)
+        --max-ztoc-size SIZE    fail a layer whose zTOC would be larger than SIZE, which
+                                bounds the memory of long names (default 512MiB; 0 turns it off)
         --tag-suffix SUFFIX     suffix of the output tag (default -soci)
         --in-place              move the source tag to the SOCI-enabled index, only if the
                                 tag still points at the digest that was indexed
@@ -201,7 +203,8 @@ public final class IndexCommand {
           case "--platform" -> platforms.add(platform(value));
           case "--max-uncompressed-layer-size" ->
               parsed.options = parsed.options.withLayerLimits(
-                  parsed.options.layerLimits().withMaxUncompressedSize(ByteSizes.parse(name, value)));
+                  parsed.options.layerLimits()
+                      .withMaxUncompressedSize(ByteSizes.parse(name, value)));
           case "--max-inflate-ratio" ->
               parsed.options = parsed.options.withLayerLimits(
                   parsed.options.layerLimits().withMaxInflateRatio(count(name, value)));
@@ -211,6 +214,9 @@ public final class IndexCommand {
           case "--max-tar-entries" ->
               parsed.options = parsed.options.withLayerLimits(
                   parsed.options.layerLimits().withMaxEntries(count(name, value)));
+          case "--max-ztoc-size" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits().withMaxZtocSize(ByteSizes.parse(name, value)));
           case "--tag-suffix" -> tagSuffix = value;
           case "--oci-layout" -> parsed.layout = Path.of(value);
           case "--tag" -> tag = value;
@@ -260,6 +266,7 @@ public final class IndexCommand {
             "--max-inflate-ratio",
             "--inflate-ratio-check-above",
             "--max-tar-entries",
+            "--max-ztoc-size",
             "--tag-suffix",
             "--oci-layout",
             "--tag",
@@ -321,7 +328,8 @@ public final class IndexCommand {
         // Reported below with the option name.
       }
       throw new UsageException(
-          option + " takes a whole number from 0 to " + Integer.MAX_VALUE + ", got '" + value + "'");
+          option + " takes a whole number from 0 to " + Integer.MAX_VALUE + ", got '" + value
+              + "'");
     }
 
     static IndexOptions withSuffix(IndexOptions options, String suffix) {

@@ -59,11 +59,17 @@ public class SociIndexerProperties {
   private DataSize inflateRatioCheckAbove = DataSize.ofBytes(LayerLimits.DEFAULT_RATIO_CHECK_ABOVE);
 
   /**
-   * Maximum tar entries in one layer; the indexer keeps every entry in memory until the zTOC is written. 0
-   * turns the limit off.
+   * Maximum tar entries in one layer; the indexer keeps every entry in memory until the zTOC is
+   * written. 0 turns the limit off.
    */
   @Min(0)
   private int maxTarEntries = LayerLimits.DEFAULT_MAX_ENTRIES;
+
+  /**
+   * Maximum estimated size of one layer's zTOC, which bounds the memory that long names and PAX
+   * records take while it is built. 0 turns the limit off.
+   */
+  @NotNull private DataSize maxZtocSize = DataSize.ofBytes(LayerLimits.DEFAULT_MAX_ZTOC_SIZE);
 
   /** Platforms to index, as os/architecture[/variant]; empty means every platform. */
   @NotNull private List<String> platforms = new ArrayList<>();
@@ -357,16 +363,21 @@ public class SociIndexerProperties {
                 maxUncompressedLayerSize.toBytes(),
                 maxInflateRatio,
                 inflateRatioCheckAbove.toBytes(),
-                maxTarEntries));
+                maxTarEntries,
+                maxZtocSize.toBytes()));
   }
 
   @AssertTrue(
-      message = "max-uncompressed-layer-size and inflate-ratio-check-above must not be negative")
+      message =
+          "max-uncompressed-layer-size, inflate-ratio-check-above and max-ztoc-size must not be"
+              + " negative")
   boolean isLayerLimitSizesValid() {
     return maxUncompressedLayerSize != null
         && maxUncompressedLayerSize.toBytes() >= 0
         && inflateRatioCheckAbove != null
-        && inflateRatioCheckAbove.toBytes() >= 0;
+        && inflateRatioCheckAbove.toBytes() >= 0
+        && maxZtocSize != null
+        && maxZtocSize.toBytes() >= 0;
   }
 
   @AssertTrue(message = "span-size must be greater than zero")
@@ -469,6 +480,14 @@ public class SociIndexerProperties {
 
   public void setMaxTarEntries(int maxTarEntries) {
     this.maxTarEntries = maxTarEntries;
+  }
+
+  public DataSize getMaxZtocSize() {
+    return maxZtocSize;
+  }
+
+  public void setMaxZtocSize(DataSize maxZtocSize) {
+    this.maxZtocSize = maxZtocSize;
   }
 
   public List<String> getPlatforms() {

@@ -172,6 +172,7 @@ public final class LayerIndexer {
         options.layerLimits().checkEntries(entries.size() + 1L);
         EntryPaths.check(header);
         entries.add(header);
+        options.layerLimits().checkZtocSize(entries.estimatedSize());
       }
       return new TarEntries(entries.list(), null);
     } catch (UnsupportedTarEntryException e) {

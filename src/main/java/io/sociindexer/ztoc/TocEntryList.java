@@ -33,10 +33,12 @@ public final class TocEntryList {
   private final List<FileMetadata> entries = new ArrayList<>();
   private final Map<ByteString, byte[]> owners = new HashMap<>();
   private final Map<Long, String> modTimes = new HashMap<>();
+  private long estimatedSize;
 
   /** Converts {@code header} like {@link TocEntries#fromTarHeader} and appends it. */
   public void add(TarHeader header) {
     FileMetadata full = TocEntries.fromTarHeader(header);
+    estimatedSize += ZtocWriter.estimateSize(full);
     entries.add(
         new FileMetadata(
             full.name(),
@@ -58,6 +60,11 @@ public final class TocEntryList {
   /** Returns the number of entries collected so far. */
   public int size() {
     return entries.size();
+  }
+
+  /** Returns an estimate of the bytes the collected entries take in the serialized zTOC. */
+  public long estimatedSize() {
+    return estimatedSize;
   }
 
   /** Returns the entries in tar order; the list is not copied. */

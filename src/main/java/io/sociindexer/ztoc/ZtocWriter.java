@@ -101,13 +101,19 @@ public final class ZtocWriter {
     long size = 1024L + ztoc.compressionInfo().checkpoints().length;
     size += 80L * ztoc.compressionInfo().spanDigests().size();
     for (FileMetadata entry : ztoc.entries()) {
-      size += ENTRY_OVERHEAD + entry.name().length + entry.linkname().length
-          + entry.uname().length + entry.gname().length + entry.modTime().length();
-      for (Map.Entry<ByteString, ByteString> record : entry.paxRecords().entrySet()) {
-        size += XATTR_OVERHEAD + record.getKey().length() + record.getValue().length();
-      }
+      size += estimateSize(entry);
     }
     return (int) Math.min(size, MAX_INITIAL_SIZE);
+  }
+
+  /** Estimates the bytes one entry takes in the serialized zTOC. */
+  static long estimateSize(FileMetadata entry) {
+    long size = ENTRY_OVERHEAD + entry.name().length + entry.linkname().length
+        + entry.uname().length + entry.gname().length + entry.modTime().length();
+    for (Map.Entry<ByteString, ByteString> record : entry.paxRecords().entrySet()) {
+      size += XATTR_OVERHEAD + record.getKey().length() + record.getValue().length();
+    }
+    return size;
   }
 
   private static int writeToc(FlatBufferBuilder builder, List<FileMetadata> entries) {

@@ -106,13 +106,15 @@ class IndexCommandTest {
                 "--max-inflate-ratio",
                 "0",
                 "--inflate-ratio-check-above=512MiB",
-                "--max-tar-entries=100000"));
+                "--max-tar-entries=100000",
+                "--max-ztoc-size=64MiB"));
 
     LayerLimits limits = parsed.options.layerLimits();
     assertThat(limits.maxUncompressedSize()).isEqualTo(8L << 30);
     assertThat(limits.maxInflateRatio()).isZero();
     assertThat(limits.ratioCheckAbove()).isEqualTo(512L << 20);
     assertThat(limits.maxEntries()).isEqualTo(100_000);
+    assertThat(limits.maxZtocSize()).isEqualTo(64L << 20);
   }
 
   @Test

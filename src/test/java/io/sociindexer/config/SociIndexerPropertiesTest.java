@@ -43,11 +43,12 @@ class SociIndexerPropertiesTest {
     properties.setMaxInflateRatio(50);
     properties.setInflateRatioCheckAbove(DataSize.ofMegabytes(256));
     properties.setMaxTarEntries(1000);
+    properties.setMaxZtocSize(DataSize.ofMegabytes(64));
 
     LayerLimits limits = properties.toIndexOptions().layerLimits();
 
     assertThat(defaults.toIndexOptions().layerLimits()).isEqualTo(LayerLimits.defaults());
-    assertThat(limits).isEqualTo(new LayerLimits(8L << 30, 50, 256L << 20, 1000));
+    assertThat(limits).isEqualTo(new LayerLimits(8L << 30, 50, 256L << 20, 1000, 64L << 20));
   }
 
   @Test

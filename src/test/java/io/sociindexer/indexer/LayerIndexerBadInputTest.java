@@ -302,7 +302,37 @@ class LayerIndexerBadInputTest {
     assertThat(index(OPTIONS, TAR, tar).entries()).isEqualTo(count);
   }
 
+  @Test
+  void longNamesStopAtZtocSizeLimit() throws Exception {
+    byte[] tar = new byte[0];
+    for (int i = 0; i < 8; i++) {
+      String name = "dir/" + "n".repeat(100_000) + i;
+      byte[] pax = paxBody("path", name);
+      tar = concat(tar, header("PaxHeaders/" + i, 'x', pax.length, ""), pax,
+          zeros(LayerFixtures.padding(pax.length)), header("short" + i, '0', 0, ""));
+    }
+    byte[] blob = gzip(concat(tar, zeros(1024)));
+    IndexOptions options =
+        OPTIONS.withLayerLimits(LayerLimits.defaults().withMaxZtocSize(500_000));
+
+    assertThatThrownBy(() -> index(options, GZIP, blob))
+        .isInstanceOf(LayerIndexingException.class)
+        .hasMessageContaining(descriptor(GZIP, blob).digest().toString())
+        .hasMessageContaining("larger than the maximum of 500000 bytes (max-ztoc-size)");
+    assertThat(index(OPTIONS, GZIP, blob).entries()).isEqualTo(8);
+  }
+
   // Helpers.
+
+  /** Returns a PAX extended header body with one record. */
+  private static byte[] paxBody(String key, String value) {
+    String record = " " + key + "=" + value + "\n";
+    int length = record.length();
+    while (String.valueOf(length).length() + record.length() != length) {
+      length = String.valueOf(length).length() + record.length();
+    }
+    return (length + record).getBytes(StandardCharsets.UTF_8);
+  }
 
   /** Returns a tar of {@code files} small files without the end marker. */
   private static byte[] goodTar(int files) {

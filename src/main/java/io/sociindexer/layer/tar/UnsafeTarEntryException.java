@@ -14,7 +14,8 @@ public class UnsafeTarEntryException extends IOException {
     super(
         "unsafe tar entry \"" + header.nameText() + "\" at uncompressed offset "
             + header.headerOffset() + ": " + reason
-            + "; container runtimes would place it elsewhere or refuse it, so the layer is rejected");
+            + "; container runtimes would place it elsewhere or refuse it, so the layer is"
+            + " rejected");
     this.headerOffset = header.headerOffset();
   }
 
