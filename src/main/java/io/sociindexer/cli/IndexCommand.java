@@ -43,6 +43,18 @@ public final class IndexCommand {
         --span-size SIZE        uncompressed bytes per span (default 4MiB)
         --min-layer-size SIZE   skip layers whose compressed size is below SIZE (default 10MiB)
         --platform OS/ARCH[/V]  index only this platform; repeat for several (default: all)
+        --max-uncompressed-layer-size SIZE
+                                fail a layer that decompresses to more than SIZE
+                                (default 64GiB; 0 turns the limit off)
+        --max-inflate-ratio N   fail a layer whose decompressed bytes exceed N times its
+                                compressed bytes, once past --inflate-ratio-check-above
+                                (default 100; 0 turns the limit off)
+        --inflate-ratio-check-above SIZE
+                                decompressed bytes after which the ratio applies (default 1GiB)
+        --max-tar-entries N     fail a layer with more than N tar entries
+                                (default 2000000; 0 turns the limit off)
+        --max-ztoc-size SIZE    fail a layer whose zTOC would be larger than SIZE, which
+                                bounds the memory of long names (default 512MiB; 0 turns it off)
         --tag-suffix SUFFIX     suffix of the output tag (default -soci)
         --in-place              move the source tag to the SOCI-enabled index, only if the
                                 tag still points at the digest that was indexed
@@ -189,6 +201,22 @@ public final class IndexCommand {
           case "--min-layer-size" ->
               parsed.options = parsed.options.withMinLayerSize(ByteSizes.parse(name, value));
           case "--platform" -> platforms.add(platform(value));
+          case "--max-uncompressed-layer-size" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits()
+                      .withMaxUncompressedSize(ByteSizes.parse(name, value)));
+          case "--max-inflate-ratio" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits().withMaxInflateRatio(count(name, value)));
+          case "--inflate-ratio-check-above" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits().withRatioCheckAbove(ByteSizes.parse(name, value)));
+          case "--max-tar-entries" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits().withMaxEntries(count(name, value)));
+          case "--max-ztoc-size" ->
+              parsed.options = parsed.options.withLayerLimits(
+                  parsed.options.layerLimits().withMaxZtocSize(ByteSizes.parse(name, value)));
           case "--tag-suffix" -> tagSuffix = value;
           case "--oci-layout" -> parsed.layout = Path.of(value);
           case "--tag" -> tag = value;
@@ -234,6 +262,11 @@ public final class IndexCommand {
             "--span-size",
             "--min-layer-size",
             "--platform",
+            "--max-uncompressed-layer-size",
+            "--max-inflate-ratio",
+            "--inflate-ratio-check-above",
+            "--max-tar-entries",
+            "--max-ztoc-size",
             "--tag-suffix",
             "--oci-layout",
             "--tag",
@@ -284,6 +317,21 @@ public final class IndexCommand {
      * characters only, and at most 127 of them so that a one-character source tag still fits the
      * 128-character limit.
      */
+    /** Parses a non-negative whole number such as an entry count or a ratio. */
+    private static int count(String option, String value) {
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= 0) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // Reported below with the option name.
+      }
+      throw new UsageException(
+          option + " takes a whole number from 0 to " + Integer.MAX_VALUE + ", got '" + value
+              + "'");
+    }
+
     static IndexOptions withSuffix(IndexOptions options, String suffix) {
       if (!TAG_SUFFIX.matcher(suffix).matches()) {
         throw new UsageException(

@@ -2,6 +2,7 @@ package io.sociindexer.config;
 
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.SociVersion;
+import io.sociindexer.layer.LayerLimits;
 import io.sociindexer.oci.Platform;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -37,6 +38,38 @@ public class SociIndexerProperties {
 
   /** Layers whose compressed size is below this get no zTOC and are never downloaded. */
   @NotNull private DataSize minLayerSize = DataSize.ofBytes(IndexOptions.DEFAULT_MIN_LAYER_SIZE);
+
+  /**
+   * Maximum decompressed size of one layer; a layer that inflates past it fails as a likely gzip
+   * bomb. 0 turns the limit off.
+   */
+  @NotNull
+  private DataSize maxUncompressedLayerSize =
+      DataSize.ofBytes(LayerLimits.DEFAULT_MAX_UNCOMPRESSED_SIZE);
+
+  /**
+   * Maximum ratio of decompressed to compressed bytes of a layer, checked once the layer has
+   * inflated past inflate-ratio-check-above. 0 turns the limit off.
+   */
+  @Min(0)
+  private int maxInflateRatio = LayerLimits.DEFAULT_MAX_INFLATE_RATIO;
+
+  /** Decompressed bytes of a layer after which max-inflate-ratio applies. */
+  @NotNull
+  private DataSize inflateRatioCheckAbove = DataSize.ofBytes(LayerLimits.DEFAULT_RATIO_CHECK_ABOVE);
+
+  /**
+   * Maximum tar entries in one layer; the indexer keeps every entry in memory until the zTOC is
+   * written. 0 turns the limit off.
+   */
+  @Min(0)
+  private int maxTarEntries = LayerLimits.DEFAULT_MAX_ENTRIES;
+
+  /**
+   * Maximum estimated size of one layer's zTOC, which bounds the memory that long names and PAX
+   * records take while it is built. 0 turns the limit off.
+   */
+  @NotNull private DataSize maxZtocSize = DataSize.ofBytes(LayerLimits.DEFAULT_MAX_ZTOC_SIZE);
 
   /** Platforms to index, as os/architecture[/variant]; empty means every platform. */
   @NotNull private List<String> platforms = new ArrayList<>();
@@ -324,7 +357,27 @@ public class SociIndexerProperties {
         .withPlatforms(parsed)
         .withTagSuffix(tagSuffix)
         .withInPlace(inPlace)
-        .withSociVersion(SociVersion.parse(sociVersion));
+        .withSociVersion(SociVersion.parse(sociVersion))
+        .withLayerLimits(
+            new LayerLimits(
+                maxUncompressedLayerSize.toBytes(),
+                maxInflateRatio,
+                inflateRatioCheckAbove.toBytes(),
+                maxTarEntries,
+                maxZtocSize.toBytes()));
+  }
+
+  @AssertTrue(
+      message =
+          "max-uncompressed-layer-size, inflate-ratio-check-above and max-ztoc-size must not be"
+              + " negative")
+  boolean isLayerLimitSizesValid() {
+    return maxUncompressedLayerSize != null
+        && maxUncompressedLayerSize.toBytes() >= 0
+        && inflateRatioCheckAbove != null
+        && inflateRatioCheckAbove.toBytes() >= 0
+        && maxZtocSize != null
+        && maxZtocSize.toBytes() >= 0;
   }
 
   @AssertTrue(message = "span-size must be greater than zero")
@@ -395,6 +448,46 @@ public class SociIndexerProperties {
 
   public void setMinLayerSize(DataSize minLayerSize) {
     this.minLayerSize = minLayerSize;
+  }
+
+  public DataSize getMaxUncompressedLayerSize() {
+    return maxUncompressedLayerSize;
+  }
+
+  public void setMaxUncompressedLayerSize(DataSize maxUncompressedLayerSize) {
+    this.maxUncompressedLayerSize = maxUncompressedLayerSize;
+  }
+
+  public int getMaxInflateRatio() {
+    return maxInflateRatio;
+  }
+
+  public void setMaxInflateRatio(int maxInflateRatio) {
+    this.maxInflateRatio = maxInflateRatio;
+  }
+
+  public DataSize getInflateRatioCheckAbove() {
+    return inflateRatioCheckAbove;
+  }
+
+  public void setInflateRatioCheckAbove(DataSize inflateRatioCheckAbove) {
+    this.inflateRatioCheckAbove = inflateRatioCheckAbove;
+  }
+
+  public int getMaxTarEntries() {
+    return maxTarEntries;
+  }
+
+  public void setMaxTarEntries(int maxTarEntries) {
+    this.maxTarEntries = maxTarEntries;
+  }
+
+  public DataSize getMaxZtocSize() {
+    return maxZtocSize;
+  }
+
+  public void setMaxZtocSize(DataSize maxZtocSize) {
+    this.maxZtocSize = maxZtocSize;
   }
 
   public List<String> getPlatforms() {

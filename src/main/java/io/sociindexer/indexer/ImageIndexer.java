@@ -71,7 +71,7 @@ public final class ImageIndexer {
     StoredManifest root = fetchManifest(store, image, digest != null ? digest.toString() : tag);
     log.info("indexing image={} manifest.digest={}", image, root.digest());
 
-    SourceImage source = SourceImage.of(root);
+    SourceImage source = SourceImage.of(image, root);
     String enabled = sociEnabledReason(source);
     if (enabled != null) {
       return alreadySociEnabled(image, root, enabled, started);
@@ -314,6 +314,10 @@ public final class ImageIndexer {
     if (isAttestation(entry)) {
       return "attestation manifest";
     }
+    if (descriptor.mediaType().isIndex()) {
+      return "media type " + descriptor.mediaType() + " is an image index nested in the image"
+          + " index; only image manifests listed directly in the top-level index are indexed";
+    }
     if (!descriptor.mediaType().isManifest()) {
       return "media type " + descriptor.mediaType() + " is not an image manifest";
     }
@@ -340,7 +344,7 @@ public final class ImageIndexer {
           "image " + image + ": manifest " + descriptor.digest() + " in " + store.describe()
               + " has digest " + stored.digest());
     }
-    return ImageManifest.parse(stored.bytes());
+    return SourceImage.parseManifest(image, descriptor.digest(), stored.bytes());
   }
 
   /**

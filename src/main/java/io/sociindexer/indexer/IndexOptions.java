@@ -1,5 +1,6 @@
 package io.sociindexer.indexer;
 
+import io.sociindexer.layer.LayerLimits;
 import io.sociindexer.oci.Platform;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param buildToolIdentifier written into each zTOC and into the SOCI index annotation
  * @param sociVersion the SOCI index format; {@link SociVersion#V1} ignores {@code tagSuffix}
  *     because it tags nothing, and cannot be combined with {@code inPlace}
+ * @param layerLimits limits on the decompressed size, inflate ratio and entry count of each layer
  */
 public record IndexOptions(
     long spanSize,
@@ -25,7 +27,8 @@ public record IndexOptions(
     String tagSuffix,
     boolean inPlace,
     String buildToolIdentifier,
-    SociVersion sociVersion) {
+    SociVersion sociVersion,
+    LayerLimits layerLimits) {
 
   public static final long DEFAULT_SPAN_SIZE = 4L << 20;
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
@@ -53,11 +56,32 @@ public record IndexOptions(
     }
     Objects.requireNonNull(buildToolIdentifier, "buildToolIdentifier");
     Objects.requireNonNull(sociVersion, "sociVersion");
+    Objects.requireNonNull(layerLimits, "layerLimits");
     if (inPlace && sociVersion == SociVersion.V1) {
       throw new IllegalArgumentException(
           "in-place mode moves a tag to a SOCI v2 image index, but SOCI v1 output tags nothing;"
               + " turn off in-place mode or use SOCI v2");
     }
+  }
+
+  /** Creates options with the default {@link LayerLimits}. */
+  public IndexOptions(
+      long spanSize,
+      long minLayerSize,
+      List<Platform> platforms,
+      String tagSuffix,
+      boolean inPlace,
+      String buildToolIdentifier,
+      SociVersion sociVersion) {
+    this(
+        spanSize,
+        minLayerSize,
+        platforms,
+        tagSuffix,
+        inPlace,
+        buildToolIdentifier,
+        sociVersion,
+        LayerLimits.defaults());
   }
 
   /** Creates options for SOCI v2 output. */
@@ -84,32 +108,44 @@ public record IndexOptions(
 
   public IndexOptions withSpanSize(long value) {
     return new IndexOptions(
-        value, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
+        value, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion,
+        layerLimits);
   }
 
   public IndexOptions withMinLayerSize(long value) {
     return new IndexOptions(
-        spanSize, value, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
+        spanSize, value, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion,
+        layerLimits);
   }
 
   public IndexOptions withPlatforms(List<Platform> value) {
     return new IndexOptions(
-        spanSize, minLayerSize, value, tagSuffix, inPlace, buildToolIdentifier, sociVersion);
+        spanSize, minLayerSize, value, tagSuffix, inPlace, buildToolIdentifier, sociVersion,
+        layerLimits);
   }
 
   public IndexOptions withTagSuffix(String value) {
     return new IndexOptions(
-        spanSize, minLayerSize, platforms, value, inPlace, buildToolIdentifier, sociVersion);
+        spanSize, minLayerSize, platforms, value, inPlace, buildToolIdentifier, sociVersion,
+        layerLimits);
   }
 
   public IndexOptions withInPlace(boolean value) {
     return new IndexOptions(
-        spanSize, minLayerSize, platforms, tagSuffix, value, buildToolIdentifier, sociVersion);
+        spanSize, minLayerSize, platforms, tagSuffix, value, buildToolIdentifier, sociVersion,
+        layerLimits);
   }
 
   public IndexOptions withSociVersion(SociVersion value) {
     return new IndexOptions(
-        spanSize, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, value);
+        spanSize, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, value,
+        layerLimits);
+  }
+
+  public IndexOptions withLayerLimits(LayerLimits value) {
+    return new IndexOptions(
+        spanSize, minLayerSize, platforms, tagSuffix, inPlace, buildToolIdentifier, sociVersion,
+        value);
   }
 
   /** Returns the tag that receives the SOCI-enabled image index for {@code sourceTag}. */

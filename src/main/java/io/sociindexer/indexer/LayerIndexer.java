@@ -3,6 +3,7 @@ package io.sociindexer.indexer;
 import io.sociindexer.layer.GzipCheckpointingInputStream;
 import io.sociindexer.layer.GzipIndex;
 import io.sociindexer.layer.Zinfo;
+import io.sociindexer.layer.tar.EntryPaths;
 import io.sociindexer.layer.tar.GoTarReader;
 import io.sociindexer.layer.tar.TarHeader;
 import io.sociindexer.layer.tar.UnsupportedTarEntryException;
@@ -14,14 +15,13 @@ import io.sociindexer.ztoc.CompressionInfo;
 import io.sociindexer.ztoc.CompressionInfo.Algorithm;
 import io.sociindexer.ztoc.FileMetadata;
 import io.sociindexer.ztoc.TarZinfo;
-import io.sociindexer.ztoc.TocEntries;
+import io.sociindexer.ztoc.TocEntryList;
 import io.sociindexer.ztoc.Ztoc;
 import io.sociindexer.ztoc.ZtocWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,9 +30,12 @@ import java.util.List;
  * written to disk and no byte is read twice.
  *
  * <p>Which layers get a zTOC follows soci: gzip and plain tar layers at or above the minimum size.
- * zstd layers, smaller layers, non-layer blobs, blobs whose bytes do not match their media type
- * and tars with entries soci rejects are skipped with a reason. Corrupt data and digest mismatches
- * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong.
+ * zstd layers, smaller layers, non-layer blobs, blobs whose bytes are a known format other than the
+ * one their media type declares, and tars with entries soci rejects are skipped with a reason.
+ * Corrupt data (including bytes that match no known format) and digest mismatches
+ * raise {@link LayerIndexingException}, because the blob, not our policy, is wrong. So do tar
+ * entries whose path points outside the layer root (see {@link EntryPaths}), blobs that grow past
+ * their descriptor size, and layers that cross the {@link IndexOptions#layerLimits()}.
  *
  * <p>Thread safety: stateless; one instance may index many layers concurrently.
  */
@@ -78,9 +81,11 @@ public final class LayerIndexer {
 
     long started = System.nanoTime();
     try {
-      BufferedInputStream buffered = new BufferedInputStream(blob, STREAM_BUFFER);
+      InputStream bounded = new DeclaredSizeInputStream(blob, layer.size());
+      BufferedInputStream buffered = new BufferedInputStream(bounded, STREAM_BUFFER);
       DetectedFormat detected = DetectedFormat.sniff(buffered, SNIFF_LENGTH);
       LayerCompression declared = layer.mediaType().layerCompression();
+      requireRecognizable(layer.mediaType(), declared, detected);
       String mismatch = formatMismatch(layer.mediaType(), declared, detected);
       if (mismatch != null) {
         return LayerOutcome.skipped(layer, mismatch);
@@ -117,7 +122,7 @@ public final class LayerIndexer {
     // Closing the gzip stream stops its span hasher when the tar is rejected early. It also closes
     // the blob, which the caller closes again without harm.
     try (GzipCheckpointingInputStream gzip =
-        new GzipCheckpointingInputStream(blob, options.spanSize())) {
+        new GzipCheckpointingInputStream(blob, options.spanSize(), options.layerLimits())) {
       GoTarReader tar = new GoTarReader(gzip);
       entries = readEntries(tar);
       if (entries.unsupportedReason() != null) {
@@ -160,13 +165,16 @@ public final class LayerIndexer {
     return buildOutcome(layer, raw.size(), archiveSize, entries.list(), info);
   }
 
-  private static TarEntries readEntries(GoTarReader tar) throws IOException {
-    List<FileMetadata> entries = new ArrayList<>();
+  private TarEntries readEntries(GoTarReader tar) throws IOException {
+    TocEntryList entries = new TocEntryList();
     try {
       for (TarHeader header = tar.next(); header != null; header = tar.next()) {
-        entries.add(TocEntries.fromTarHeader(header));
+        options.layerLimits().checkEntries(entries.size() + 1L);
+        EntryPaths.check(header);
+        entries.add(header);
+        options.layerLimits().checkZtocSize(entries.estimatedSize());
       }
-      return new TarEntries(entries, null);
+      return new TarEntries(entries.list(), null);
     } catch (UnsupportedTarEntryException e) {
       return new TarEntries(List.of(), "the tar holds an entry soci rejects: " + e.getMessage());
     }
@@ -206,10 +214,26 @@ public final class LayerIndexer {
       throws IOException {
     if (actualSize != layer.size()) {
       throw new IOException(
-          "blob size " + actualSize + " does not match the descriptor size " + layer.size());
+          "the blob has " + actualSize + " bytes but its descriptor size is " + layer.size()
+              + " bytes; the descriptor or the stored blob is wrong");
     }
     if (!actual.equals(layer.digest())) {
-      throw new IOException("blob content has digest " + actual + ", expected " + layer.digest());
+      throw new IOException(
+          "digest mismatch: the blob's bytes hash to " + actual + ", not to the descriptor digest "
+              + layer.digest() + "; the stored blob is corrupt or the descriptor is wrong");
+    }
+  }
+
+  /**
+   * Fails a layer whose bytes are neither gzip, zstd nor tar, because such a blob is corrupt rather
+   * than merely mislabelled, and soci fails the whole build on it too.
+   */
+  private static void requireRecognizable(
+      MediaType mediaType, LayerCompression declared, DetectedFormat detected) throws IOException {
+    if (detected == DetectedFormat.UNKNOWN && declared != LayerCompression.NOT_A_LAYER) {
+      throw new IOException(
+          "media type " + mediaType + " declares " + describe(declared) + " but the blob starts"
+              + " with neither the gzip magic 1f8b nor a tar header; the blob is corrupt");
     }
   }
 

@@ -74,6 +74,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private boolean closed;
 
   private final List<Checkpoint> checkpoints = new ArrayList<>();
+  private final LayerLimits limits;
   private long lastCheckpointOut;
   private final SpanHasher hasher;
   private long compressedSize;
@@ -87,6 +88,17 @@ public final class GzipCheckpointingInputStream extends InputStream {
    * @throws ZlibException when zlib cannot be initialized
    */
   public GzipCheckpointingInputStream(InputStream compressed, long spanSize) throws ZlibException {
+    this(compressed, spanSize, LayerLimits.none());
+  }
+
+  /**
+   * Wraps {@code compressed} like {@link #GzipCheckpointingInputStream(InputStream, long)} and
+   * raises {@link LayerLimitException} from {@code read}, {@code skip} and {@link #drainToEnd()}
+   * as soon as the decompressed size or inflate ratio crosses {@code limits}.
+   */
+  public GzipCheckpointingInputStream(InputStream compressed, long spanSize, LayerLimits limits)
+      throws ZlibException {
+    this.limits = Objects.requireNonNull(limits, "limits");
     this.source = Objects.requireNonNull(compressed, "compressed");
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be positive, got " + spanSize);
@@ -216,6 +228,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
     }
 
     int code = inflateIntoRing();
+    limits.checkInflated(inputBase + inputStart, totalOut);
 
     if (code == ZStream.Z_STREAM_END) {
       endMember();

@@ -45,6 +45,14 @@ public final class ZtocWriter {
 
   private static final int OFFSET_SIZE = 4;
 
+  /** Bytes of one entry besides its strings: table, vtable share, string headers and padding. */
+  private static final int ENTRY_OVERHEAD = 112;
+
+  private static final int XATTR_OVERHEAD = 32;
+
+  /** The builder's buffer cannot exceed 2 GiB; start at most at 1 GiB and let it grow. */
+  private static final long MAX_INITIAL_SIZE = 1L << 30;
+
   private ZtocWriter() {}
 
   /**
@@ -65,7 +73,7 @@ public final class ZtocWriter {
   }
 
   private static byte[] build(Ztoc ztoc) {
-    FlatBufferBuilder builder = new FlatBufferBuilder(1024);
+    FlatBufferBuilder builder = new FlatBufferBuilder(estimateSize(ztoc));
 
     int version = builder.createString(ztoc.version());
     int buildTool = builder.createString(ztoc.buildToolIdentifier());
@@ -82,6 +90,30 @@ public final class ZtocWriter {
     int root = builder.endTable();
     builder.finish(root);
     return builder.sizedByteArray();
+  }
+
+  /**
+   * Estimates the serialized size, so that the builder rarely grows. Each growth doubles the
+   * buffer and copies it, which for a zTOC of millions of entries would briefly hold three times
+   * its size. The estimate only sets the initial capacity, never the bytes written.
+   */
+  static int estimateSize(Ztoc ztoc) {
+    long size = 1024L + ztoc.compressionInfo().checkpoints().length;
+    size += 80L * ztoc.compressionInfo().spanDigests().size();
+    for (FileMetadata entry : ztoc.entries()) {
+      size += estimateSize(entry);
+    }
+    return (int) Math.min(size, MAX_INITIAL_SIZE);
+  }
+
+  /** Estimates the bytes one entry takes in the serialized zTOC. */
+  static long estimateSize(FileMetadata entry) {
+    long size = ENTRY_OVERHEAD + entry.name().length + entry.linkname().length
+        + entry.uname().length + entry.gname().length + entry.modTime().length();
+    for (Map.Entry<ByteString, ByteString> record : entry.paxRecords().entrySet()) {
+      size += XATTR_OVERHEAD + record.getKey().length() + record.getValue().length();
+    }
+    return size;
   }
 
   private static int writeToc(FlatBufferBuilder builder, List<FileMetadata> entries) {

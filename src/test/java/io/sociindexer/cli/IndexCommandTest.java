@@ -1,6 +1,9 @@
 package io.sociindexer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sociindexer.layer.LayerLimits;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -91,6 +94,43 @@ class IndexCommandTest {
     assertThat(parsed.options.platforms()).extracting(Object::toString).containsExactly("linux/arm64/v8");
     assertThat(parsed.options.tagSuffix()).isEqualTo(".soci");
     assertThat(parsed.dockerConfig).hasToString("/tmp/config.json");
+  }
+
+  @Test
+  void layerLimitOptionsSetLimits() {
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(
+            List.of(
+                "127.0.0.1:5000/app:1",
+                "--max-uncompressed-layer-size=8GiB",
+                "--max-inflate-ratio",
+                "0",
+                "--inflate-ratio-check-above=512MiB",
+                "--max-tar-entries=100000",
+                "--max-ztoc-size=64MiB"));
+
+    LayerLimits limits = parsed.options.layerLimits();
+    assertThat(limits.maxUncompressedSize()).isEqualTo(8L << 30);
+    assertThat(limits.maxInflateRatio()).isZero();
+    assertThat(limits.ratioCheckAbove()).isEqualTo(512L << 20);
+    assertThat(limits.maxEntries()).isEqualTo(100_000);
+    assertThat(limits.maxZtocSize()).isEqualTo(64L << 20);
+  }
+
+  @Test
+  void layerLimitDefaultsWithoutOptions() {
+    IndexCommand.Arguments parsed = IndexCommand.Arguments.parse(List.of("app:1"));
+
+    assertThat(parsed.options.layerLimits()).isEqualTo(LayerLimits.defaults());
+  }
+
+  @Test
+  void negativeEntryLimitRejected() {
+    assertThatThrownBy(
+            () -> IndexCommand.Arguments.parse(List.of("app:1", "--max-tar-entries=-1")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--max-tar-entries")
+        .hasMessageContaining("'-1'");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.SociVersion;
+import io.sociindexer.layer.LayerLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -32,6 +33,22 @@ class SociIndexerPropertiesTest {
     assertThat(options.spanSize()).isEqualTo(1L << 20);
     assertThat(options.platforms()).hasSize(1);
     assertThat(options.sociVersion()).isEqualTo(SociVersion.V1);
+  }
+
+  @Test
+  void layerLimitsReachIndexOptions() {
+    SociIndexerProperties defaults = new SociIndexerProperties();
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setMaxUncompressedLayerSize(DataSize.ofGigabytes(8));
+    properties.setMaxInflateRatio(50);
+    properties.setInflateRatioCheckAbove(DataSize.ofMegabytes(256));
+    properties.setMaxTarEntries(1000);
+    properties.setMaxZtocSize(DataSize.ofMegabytes(64));
+
+    LayerLimits limits = properties.toIndexOptions().layerLimits();
+
+    assertThat(defaults.toIndexOptions().layerLimits()).isEqualTo(LayerLimits.defaults());
+    assertThat(limits).isEqualTo(new LayerLimits(8L << 30, 50, 256L << 20, 1000, 64L << 20));
   }
 
   @Test

@@ -48,7 +48,11 @@ public record TarHeader(
     Objects.requireNonNull(linkname, "linkname");
     Objects.requireNonNull(uname, "uname");
     Objects.requireNonNull(gname, "gname");
-    paxRecords = Collections.unmodifiableSortedMap(new TreeMap<>(paxRecords));
+    // Most entries have no PAX records; one shared empty map keeps millions of entries small.
+    paxRecords =
+        paxRecords.isEmpty()
+            ? Collections.emptySortedMap()
+            : Collections.unmodifiableSortedMap(new TreeMap<>(paxRecords));
     Objects.requireNonNull(blockFormat, "blockFormat");
   }
 

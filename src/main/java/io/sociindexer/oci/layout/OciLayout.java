@@ -38,8 +38,11 @@ public final class OciLayout {
 
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
-  /** Maximum size of a manifest or index read into memory: a guard, not a format limit. */
-  public static final long MAX_MANIFEST_BYTES = 100L * 1024 * 1024;
+  /**
+   * Maximum size of a manifest or index read into memory: 4 MiB, the limit the registry client
+   * applies too, so an image is accepted or rejected alike from either store.
+   */
+  public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
 
   private static final String LAYOUT_FILE = "oci-layout";
   private static final String INDEX_FILE = "index.json";
@@ -184,7 +187,7 @@ public final class OciLayout {
     if (size > MAX_MANIFEST_BYTES) {
       throw new IOException(
           "manifest " + descriptor.digest() + " in " + root + " is " + size
-              + " bytes, more than the maximum of " + MAX_MANIFEST_BYTES);
+              + " bytes, more than the maximum of " + MAX_MANIFEST_BYTES + " bytes for a manifest");
     }
     byte[] bytes = Files.readAllBytes(path);
     if (bytes.length != descriptor.size()) {
