@@ -7,9 +7,13 @@
 #
 # Usage: scripts/image-benchmark.sh [--huge-gib N]
 #   --huge-gib N   also index one synthetic gzip layer of N GiB uncompressed, generated while it
-#                  is read and never stored, to show that the heap does not grow with layer size
-# Environment: BENCHMARK_DIR (default target/benchmark/image) holds the generated layers, which
-# later runs reuse; BENCHMARK_LAYER_MIB (default 512) is the uncompressed size of each layer.
+#                  is read and never stored, to measure the heap peak for a very large layer
+# Environment:
+#   BENCHMARK_DIR                directory of the generated layers, which later runs reuse
+#                                (default target/benchmark/image)
+#   BENCHMARK_LAYER_MIB          uncompressed size of each of the three layers (default 512)
+#   BENCHMARK_LAYER_CONCURRENCY  layers indexed at once (default 2)
+#   BENCHMARK_REGISTRY=0         skip the local registry run
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -68,8 +68,8 @@ public class SociIndexerProperties {
 
   /**
    * Layers of one image indexed at once. Each running job gets its own layer threads, so a
-   * replica inflates up to workers.count times this many layers at once; keep that product near
-   * the number of CPU cores, because inflating a layer keeps one core busy.
+   * replica inflates up to workers.count times this many layers at once. Inflating a layer keeps
+   * one core busy, so keep that product near the number of CPU cores.
    */
   @Min(1)
   @Max(64)

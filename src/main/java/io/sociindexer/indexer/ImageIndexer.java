@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,9 +43,9 @@ public final class ImageIndexer {
   static final String SOCI_INDEX_DIGEST_ANNOTATION = "com.amazon.soci.index-digest";
 
   /**
-   * Layers of one image read at once unless a caller sets another value. Most images have only
-   * a few large layers, and a service runs several images at once, so a small number keeps the
-   * total of inflating threads (workers times this value) near the core count of a small host.
+   * Layers of one image read at once unless a caller sets another value. A service runs several
+   * images at once, so a small value keeps its inflating threads (workers times this value) near
+   * the core count of a small host.
    */
   public static final int DEFAULT_LAYER_CONCURRENCY = 2;
 
@@ -308,11 +309,19 @@ public final class ImageIndexer {
   private record LayerPlan(
       Map<LayerKey, LayerOutcome> known, List<Descriptor> toRead, long bytesToRead) {}
 
-  /** Reads the planned layers, {@link #layerConcurrency} at a time, and adds the known ones. */
+  /**
+   * Reads the planned layers, {@link #layerConcurrency} at a time, and adds the known ones. In
+   * parallel the largest layers start first, so that a large layer does not start last and run
+   * alone. One at a time, the layers are read in manifest order.
+   */
   private Map<LayerKey, LayerOutcome> readLayers(
       ImageStore store, String image, LayerPlan plan, IndexListener listener) throws IOException {
+    List<Descriptor> order = new ArrayList<>(plan.toRead());
+    if (layerConcurrency > 1) {
+      order.sort(Comparator.comparingLong(Descriptor::size).reversed());
+    }
     List<LayerTasks.LayerTask<LayerOutcome>> tasks = new ArrayList<>();
-    for (Descriptor layer : plan.toRead()) {
+    for (Descriptor layer : order) {
       tasks.add(() -> indexLayer(store, image, layer, listener));
     }
     List<LayerOutcome> read = LayerTasks.runAll(tasks, layerConcurrency, listener);

@@ -143,8 +143,8 @@ final class LayerTasks {
         default -> throw new UncheckedIOException(new IOException(cause));
       }
     } catch (InterruptedException | CancellationException e) {
-      // A finished future neither blocks nor is cancelled, because only finished futures are
-      // taken from the completion queue.
+      // Only finished futures reach the completion queue, and no task is cancelled before the
+      // wait loop ends, so get() neither blocks nor sees a cancellation here.
       throw new IllegalStateException("a finished layer task was not complete", e);
     }
   }

@@ -16,7 +16,7 @@ public final class MemoryZtocCache implements ZtocCache {
   private final LinkedHashMap<Key, CachedZtoc> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytesHeld;
 
-  /** Creates a cache that holds at most {@code maxBytes} of zTOC bytes. */
+  /** Creates a cache that keeps at most {@code maxBytes} of zTOC bytes. */
   public MemoryZtocCache(long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maximum cache size must not be negative, got " + maxBytes);

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public interface ZtocCache {
 
-  /** A cache that holds nothing. */
+  /** An empty cache that records nothing. */
   ZtocCache NONE =
       new ZtocCache() {
         @Override
@@ -81,7 +81,7 @@ public interface ZtocCache {
    *
    * @param ztoc the zTOC blob descriptor
    * @param bytes the serialized zTOC, or null when only the descriptor was kept and the blob must
-   *     be read from the registry
+   *     be read from the repository
    * @param entries number of tar entries in the zTOC
    * @param spans number of spans in the zTOC
    * @param uncompressedSize size of the layer's tar in bytes

@@ -54,10 +54,14 @@ final class ZtocReuse {
     }
     if (bytes == null) {
       bytes = readFromStore(store, image, layer, cached.ztoc());
-    }
-    if (bytes == null) {
-      forget(key);
-      return Optional.empty();
+      if (bytes == null) {
+        forget(key);
+        return Optional.empty();
+      }
+      if (cached.bytes() != null) {
+        replace(key, new CachedZtoc(cached.ztoc(), bytes, cached.entries(), cached.spans(),
+            cached.uncompressedSize()));
+      }
     }
 
     log.info(
@@ -129,6 +133,15 @@ final class ZtocReuse {
           e.getMessage());
     }
     return null;
+  }
+
+  /** Replaces an entry whose bytes did not match with the verified bytes from the repository. */
+  private void replace(ZtocCache.Key key, CachedZtoc verified) {
+    try {
+      cache.put(key, verified);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot repair a zTOC cache entry layer.digest={}", key.layerDigest(), e);
+    }
   }
 
   private void forget(ZtocCache.Key key) {

@@ -14,8 +14,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * A gzip tar layer of any size generated while it is written, so that a layer far larger than
- * the disk budget can be indexed: 64 MiB files whose content is half random and half text, so
- * that both stored and Huffman-coded deflate blocks occur. The same size always gives the same
+ * the disk budget can be indexed. It contains 64 MiB files whose content is half random and half
+ * text, so that both stored and Huffman-coded deflate blocks occur. The same size always gives the same
  * bytes, so the layer can be hashed in one pass and indexed in a second.
  */
 final class SyntheticLayer {

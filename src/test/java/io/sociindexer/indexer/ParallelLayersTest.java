@@ -32,7 +32,7 @@ class ParallelLayersTest {
       IndexOptions.defaults().withSpanSize(64 << 10).withMinLayerSize(0);
   private static final String OCI_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-  /** Pause before each 4 KiB read of a slow layer; 256 KiB then take about 0.6 s. */
+  /** Pause before each 4 KiB read of a slow layer, so a 400 KB layer takes about 1 s. */
   private static final long SLOW_READ_MILLIS = 10;
 
   @TempDir Path dir;
