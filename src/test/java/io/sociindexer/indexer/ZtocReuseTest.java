@@ -159,6 +159,25 @@ class ZtocReuseTest {
 
     assertThat(store.timesOpened(base.digest())).isZero();
     assertThat(baseOutcome(reused).ztocBytes()).isEqualTo(good.bytes());
+    assertThat(cache.find(key).orElseThrow().bytes()).isEqualTo(good.bytes());
+  }
+
+  @Test
+  void damagedEntryIsMiss() throws Exception {
+    Path directory = dir.resolve("cache");
+    DirectoryZtocCache cache = new DirectoryZtocCache(directory, 1 << 30);
+    index(SMALL, cache, "1.0", store());
+    try (var entries = Files.walk(directory)) {
+      for (Path file : entries.filter(p -> p.endsWith("entry.properties")).toList()) {
+        Files.writeString(file, "layer.digest=not a digest\n");
+      }
+    }
+    RecordingImageStore store = store();
+
+    IndexResult again = index(SMALL, cache, "2.0", store);
+
+    assertThat(store.timesOpened(base.digest())).isEqualTo(1);
+    assertThat(again.status()).isEqualTo(IndexResult.Status.INDEXED);
   }
 
   @Test
