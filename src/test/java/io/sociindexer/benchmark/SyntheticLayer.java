@@ -4,6 +4,8 @@ import io.sociindexer.oci.Digest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
@@ -28,14 +30,26 @@ final class SyntheticLayer {
 
   private SyntheticLayer() {}
 
-  /** Generates the layer once to learn its digest and compressed size. */
-  static Summary summarize(long uncompressedBytes) throws IOException {
+  /**
+   * Returns the digest and compressed size of the layer. They are read from a file in {@code
+   * cacheDirectory} when an earlier run stored them, and otherwise computed by generating the
+   * layer once and stored there.
+   */
+  static Summary summarize(long uncompressedBytes, Path cacheDirectory) throws IOException {
+    Path stored = cacheDirectory.resolve("synthetic-" + uncompressedBytes + ".summary");
+    if (Files.exists(stored)) {
+      String[] fields = Files.readString(stored).trim().split(" ");
+      return new Summary(Digest.parse(fields[0]), Long.parseLong(fields[1]));
+    }
+
     MessageDigest sha256 = Digest.newSha256();
     CountingOutputStream counter = new CountingOutputStream();
     try (DigestOutputStream out = new DigestOutputStream(counter, sha256)) {
       write(out, uncompressedBytes);
     }
-    return new Summary(Digest.ofSha256(sha256.digest()), counter.count);
+    Summary summary = new Summary(Digest.ofSha256(sha256.digest()), counter.count);
+    Files.writeString(stored, summary.digest() + " " + summary.compressedSize() + "\n");
+    return summary;
   }
 
   /** Writes the gzip layer of about {@code uncompressedBytes} of file content to {@code out}. */
