@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks zTOC building on one gzip layer made from real files (a JDK, about 300 MiB
 # uncompressed) against plain zlib inflate of the same file, and prints both with peak heap.
+# Then runs scripts/image-benchmark.sh for the whole-image figures unless BENCHMARK_IMAGE=0.
 # Usage: scripts/benchmark.sh [LAYER.tar.gz] [ROUNDS]
 set -euo pipefail
 
@@ -26,3 +27,9 @@ fi
 classpath="target/classes:target/test-classes:$(cat target/benchmark/classpath.txt)"
 java --enable-native-access=ALL-UNNAMED -Xmx256m -cp "$classpath" \
   io.sociindexer.benchmark.LayerIndexBenchmark "$layer" "$rounds"
+
+# Whole-image figures: parallel layers, memory, zTOC reuse and the local registry. Set
+# BENCHMARK_IMAGE=0 to run only the single-layer benchmark above.
+if [[ "${BENCHMARK_IMAGE:-1}" != "0" ]]; then
+  scripts/image-benchmark.sh
+fi

@@ -4,6 +4,7 @@ import io.sociindexer.backfill.BackfillPlanner;
 import io.sociindexer.backfill.TagGlob;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.indexer.MemoryZtocCache;
 import io.sociindexer.indexer.IndexResult;
 import io.sociindexer.indexer.RegistryImageStore;
 import io.sociindexer.indexer.SociVersion;
@@ -51,6 +52,9 @@ public final class BackfillCommand {
       tags could not be listed, 2 on usage errors.
       """;
 
+  /** zTOC bytes kept in memory while one repository is backfilled. */
+  static final long BACKFILL_ZTOC_CACHE_BYTES = 64L << 20;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -92,7 +96,13 @@ public final class BackfillCommand {
     for (BackfillPlanner.Skipped skipped : plan.skipped()) {
       out.println(skipped.tag() + ": skipped, " + skipped.reason());
     }
-    ImageIndexer indexer = new ImageIndexer(parsed.options);
+    // Tags of one repository often share base layers. The cache keeps the zTOC bytes of recent
+    // layers and otherwise reads a zTOC back from the repository, where an earlier tag pushed it.
+    ImageIndexer indexer =
+        new ImageIndexer(
+            parsed.options,
+            ImageIndexer.DEFAULT_LAYER_CONCURRENCY,
+            new MemoryZtocCache(BACKFILL_ZTOC_CACHE_BYTES));
     int indexed = 0;
     int nothing = 0;
     int failed = 0;

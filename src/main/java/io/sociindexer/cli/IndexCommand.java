@@ -1,5 +1,6 @@
 package io.sociindexer.cli;
 
+import io.sociindexer.indexer.DirectoryZtocCache;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.ImageStore;
 import io.sociindexer.indexer.IndexOptions;
@@ -7,6 +8,7 @@ import io.sociindexer.indexer.IndexResult;
 import io.sociindexer.indexer.OciLayoutImageStore;
 import io.sociindexer.indexer.RegistryImageStore;
 import io.sociindexer.indexer.SociVersion;
+import io.sociindexer.indexer.ZtocCache;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.Platform;
 import io.sociindexer.oci.Reference;
@@ -61,6 +63,9 @@ public final class IndexCommand {
         --soci-version v1|v2    SOCI index format (default v2); v1 pushes one index per image
                                 manifest with the manifest as its subject, found through the
                                 referrers API or the sha256-<hex> referrers tag, and tags nothing
+        --layer-concurrency N   layers of the image indexed at once (default 2)
+        --ztoc-cache DIR        reuse zTOCs recorded in DIR for layers indexed before with the
+                                same span size, and record new ones there (default: no cache)
         --docker-config FILE    docker config.json with registry credentials
                                 (default $DOCKER_CONFIG/config.json, then ~/.docker/config.json)
         --oci-layout DIR        read and write an OCI image layout instead of a registry
@@ -71,6 +76,9 @@ public final class IndexCommand {
       also accepts the form --option=value, such as --span-size=2MiB.
       Exit status: 0 when indexed or when no layer needed a zTOC, 1 on failure, 2 on usage errors.
       """;
+
+  /** zTOC bytes kept in a --ztoc-cache directory; older ones keep only their descriptor. */
+  static final long CLI_ZTOC_CACHE_BYTES = 1L << 30;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -101,8 +109,13 @@ public final class IndexCommand {
             ? ErrorHints.forRegistry(parsed.reference, parsed.plainHttp, http)
             : new ErrorHints("", false, null, null);
     try (ImageStore store = openStore(parsed, http)) {
+      ZtocCache cache =
+          parsed.ztocCache != null
+              ? new DirectoryZtocCache(parsed.ztocCache, CLI_ZTOC_CACHE_BYTES)
+              : ZtocCache.NONE;
       IndexResult result =
-          new ImageIndexer(parsed.options).index(store, parsed.tag, parsed.digest);
+          new ImageIndexer(parsed.options, parsed.layerConcurrency, cache)
+              .index(store, parsed.tag, parsed.digest);
       new Summary(out).print(result);
       return 0;
     } catch (UsageException e) {
@@ -151,6 +164,8 @@ public final class IndexCommand {
     String tag;
     Digest digest;
     Path dockerConfig;
+    int layerConcurrency = ImageIndexer.DEFAULT_LAYER_CONCURRENCY;
+    Path ztocCache;
     IndexOptions options = IndexOptions.defaults();
 
     static Arguments parse(List<String> args) {
@@ -222,6 +237,8 @@ public final class IndexCommand {
           case "--tag" -> tag = value;
           case "--docker-config" -> parsed.dockerConfig = Path.of(value);
           case "--soci-version" -> sociVersion = sociVersion(value);
+          case "--layer-concurrency" -> parsed.layerConcurrency = layerConcurrency(value);
+          case "--ztoc-cache" -> parsed.ztocCache = Path.of(value);
           default -> throw new IllegalStateException("no handler for option " + name);
         }
       }
@@ -271,7 +288,9 @@ public final class IndexCommand {
             "--oci-layout",
             "--tag",
             "--docker-config",
-            "--soci-version");
+            "--soci-version",
+            "--layer-concurrency",
+            "--ztoc-cache");
 
     private static final Set<String> FLAG_OPTIONS = Set.of("--help", "--plain-http", "--in-place");
 
@@ -358,6 +377,19 @@ public final class IndexCommand {
         throw new UsageException(option + " must be greater than zero");
       }
       return value;
+    }
+
+    static int layerConcurrency(String text) {
+      try {
+        int value = Integer.parseInt(text);
+        if (value >= 1 && value <= 64) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // Reported below with the accepted range.
+      }
+      throw new UsageException(
+          "invalid --layer-concurrency '" + text + "': expected a whole number from 1 to 64");
     }
 
     static SociVersion sociVersion(String text) {

@@ -6,8 +6,10 @@ import io.sociindexer.metrics.IndexingMetrics;
 import io.sociindexer.metrics.JobStoreMetrics;
 import io.sociindexer.SociIndexerApplication;
 import io.sociindexer.admission.AdmissionConfiguration;
+import io.sociindexer.indexer.DirectoryZtocCache;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
+import io.sociindexer.indexer.ZtocCache;
 import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.registry.RegistryClient;
@@ -22,6 +24,7 @@ import io.sociindexer.worker.IndexingJobRunner;
 import io.sociindexer.worker.RetryPolicy;
 import io.sociindexer.worker.WorkerPool;
 import io.sociindexer.worker.WorkersHealthIndicator;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,9 +150,23 @@ public class ServiceConfiguration {
     return properties.toIndexOptions();
   }
 
+  /**
+   * The image indexer every worker shares. It reads soci-indexer.layer-concurrency layers of one
+   * image at once and reuses zTOCs from the zTOC cache unless soci-indexer.ztoc-cache.enabled is
+   * false.
+   */
   @Bean
-  public ImageIndexer imageIndexer(IndexOptions indexOptions) {
-    return new ImageIndexer(indexOptions);
+  public ImageIndexer imageIndexer(IndexOptions indexOptions, SociIndexerProperties properties)
+      throws IOException {
+    ZtocCache cache = ZtocCache.NONE;
+    SociIndexerProperties.ZtocCacheSettings settings = properties.getZtocCache();
+    if (settings.isEnabled()) {
+      Path directory = properties.ztocCacheDirectory();
+      cache = new DirectoryZtocCache(directory, settings.getMaxSize().toBytes());
+      log.info(
+          "zTOC cache directory={} max-size={}", directory.toAbsolutePath(), settings.getMaxSize());
+    }
+    return new ImageIndexer(indexOptions, properties.getLayerConcurrency(), cache);
   }
 
   @Bean

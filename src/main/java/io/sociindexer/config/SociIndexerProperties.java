@@ -99,11 +99,63 @@ public class SociIndexerProperties {
    */
   private String nodeId;
 
+  /**
+   * Layers of one image indexed at once. Each running job gets its own layer threads, so a
+   * replica inflates up to workers.count times this many layers at once. Inflating a layer keeps
+   * one core busy, so keep that product near the number of CPU cores.
+   */
+  @Min(1)
+  @Max(64)
+  private int layerConcurrency = 2;
+
+  @Valid @NotNull private ZtocCacheSettings ztocCache = new ZtocCacheSettings();
+
   @Valid @NotNull private Workers workers = new Workers();
 
   @Valid @NotNull private Retry retry = new Retry();
 
   @Valid @NotNull private Webhook webhook = new Webhook();
+
+  /**
+   * Local cache of zTOCs by layer digest, so that a layer shared by several images (a common base
+   * layer) is read and indexed once. Entries are checked against their digest before use, and
+   * an entry whose bytes were evicted is read back from the repository that is indexed.
+   */
+  public static class ZtocCacheSettings {
+
+    /** Reuse zTOCs of layers indexed before with the same span size. */
+    private boolean enabled = true;
+
+    /** Directory of the cache; unset means ztoc-cache under soci-indexer.data-dir. */
+    private Path directory;
+
+    /** zTOC bytes kept on disk; older ones are evicted, and their descriptors stay. */
+    @NotNull private DataSize maxSize = DataSize.ofGigabytes(1);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Path getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    public DataSize getMaxSize() {
+      return maxSize;
+    }
+
+    public void setMaxSize(DataSize maxSize) {
+      this.maxSize = maxSize;
+    }
+  }
 
   /** Worker settings. */
   public static class Workers {
@@ -536,6 +588,27 @@ public class SociIndexerProperties {
 
   public void setNodeId(String nodeId) {
     this.nodeId = nodeId;
+  }
+
+  public int getLayerConcurrency() {
+    return layerConcurrency;
+  }
+
+  public void setLayerConcurrency(int layerConcurrency) {
+    this.layerConcurrency = layerConcurrency;
+  }
+
+  public ZtocCacheSettings getZtocCache() {
+    return ztocCache;
+  }
+
+  public void setZtocCache(ZtocCacheSettings ztocCache) {
+    this.ztocCache = ztocCache;
+  }
+
+  /** Returns the zTOC cache directory: the configured one, or ztoc-cache under the data dir. */
+  public Path ztocCacheDirectory() {
+    return ztocCache.getDirectory() != null ? ztocCache.getDirectory() : dataDir.resolve("ztoc-cache");
   }
 
   public Workers getWorkers() {

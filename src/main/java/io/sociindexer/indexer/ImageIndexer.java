@@ -12,10 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +42,40 @@ public final class ImageIndexer {
   static final String ATTESTATION_TYPE_ANNOTATION = "vnd.docker.reference.type";
   static final String SOCI_INDEX_DIGEST_ANNOTATION = "com.amazon.soci.index-digest";
 
+  /**
+   * Layers of one image read at once unless a caller sets another value. A service runs several
+   * images at once, so a small value keeps its inflating threads (workers times this value) near
+   * the core count of a small host.
+   */
+  public static final int DEFAULT_LAYER_CONCURRENCY = 2;
+
   private final IndexOptions options;
   private final LayerIndexer layerIndexer;
+  private final int layerConcurrency;
+  private final ZtocReuse reuse;
 
+  /** Creates an indexer that reads {@link #DEFAULT_LAYER_CONCURRENCY} layers at once. */
   public ImageIndexer(IndexOptions options) {
+    this(options, DEFAULT_LAYER_CONCURRENCY, ZtocCache.NONE);
+  }
+
+  /**
+   * Creates an indexer.
+   *
+   * @param layerConcurrency layers of one image read at once, at least 1; each image that is
+   *     indexed at the same time gets its own threads, so a service runs up to its worker count
+   *     times this many layer threads
+   * @param ztocCache zTOCs of earlier layers to reuse, and where new ones are recorded
+   */
+  public ImageIndexer(IndexOptions options, int layerConcurrency, ZtocCache ztocCache) {
+    if (layerConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "layer concurrency must be at least 1, got " + layerConcurrency);
+    }
     this.options = options;
     this.layerIndexer = new LayerIndexer(options);
+    this.layerConcurrency = layerConcurrency;
+    this.reuse = new ZtocReuse(Objects.requireNonNull(ztocCache, "ztocCache"), options);
   }
 
   /**
@@ -58,10 +90,15 @@ public final class ImageIndexer {
     return index(store, tag, digest, IndexListener.NONE);
   }
 
-  /** Indexes like {@link #index(ImageStore, String, Digest)} and reports to {@code listener}. */
+  /**
+   * Indexes like {@link #index(ImageStore, String, Digest)} and reports to {@code listener}. The
+   * progress calls may come from several layer threads, but never at the same time, see {@link
+   * SerializedListener}.
+   */
   public IndexResult index(ImageStore store, String tag, Digest digest, IndexListener listener)
       throws IOException {
     long started = System.nanoTime();
+    listener = SerializedListener.of(listener);
     SociV1Publisher v1 =
         options.sociVersion() == SociVersion.V1 ? new SociV1Publisher(options, store) : null;
     if (tag == null && digest == null && store instanceof OciLayoutImageStore layout) {
@@ -86,12 +123,13 @@ public final class ImageIndexer {
       return alreadySociEnabled(image, root, enabled, started);
     }
     requireRequestedPlatform(image, selected);
-    plan(selected, listener);
+    LayerPlan plan = planLayers(store, image, selected);
+    listener.planned(plan.toRead().size(), plan.bytesToRead());
+    Map<LayerKey, LayerOutcome> layerOutcomes = readLayers(store, image, plan, listener);
 
-    Map<LayerKey, LayerOutcome> layerCache = new HashMap<>();
     List<ManifestWork> work = new ArrayList<>();
     for (ManifestWork manifest : selected) {
-      work.add(indexLayers(store, image, manifest, layerCache, listener));
+      work.add(withLayers(manifest, layerOutcomes));
     }
 
     if (work.stream().noneMatch(ManifestWork::hasZtoc)) {
@@ -227,44 +265,83 @@ public final class ImageIndexer {
     throw new NoMatchingPlatformException(image, options.platforms(), available);
   }
 
-  /** Tells the listener how many layers, and how many compressed bytes, will be read. */
-  private void plan(List<ManifestWork> selected, IndexListener listener) {
-    Set<LayerKey> toRead = new HashSet<>();
+  /**
+   * Decides, for each distinct layer of the selected manifests in order of appearance, whether
+   * it is skipped, reused from the zTOC cache or read. A layer shared by platforms appears once.
+   */
+  private LayerPlan planLayers(ImageStore store, String image, List<ManifestWork> selected) {
+    Map<LayerKey, LayerOutcome> known = new LinkedHashMap<>();
+    List<Descriptor> toRead = new ArrayList<>();
+    Set<LayerKey> seen = new HashSet<>();
     long bytes = 0;
     for (ManifestWork manifest : selected) {
       if (manifest.skipReason() != null) {
         continue;
       }
       for (Descriptor layer : manifest.manifest().layers()) {
-        boolean read = layerIndexer.skipReasonFromDescriptor(layer) == null;
-        if (read && toRead.add(new LayerKey(layer.digest(), layer.mediaType()))) {
-          bytes += layer.size();
+        LayerKey key = LayerKey.of(layer);
+        if (!seen.add(key)) {
+          continue;
         }
+        String reason = layerIndexer.skipReasonFromDescriptor(layer);
+        if (reason != null) {
+          log.info(
+              "skipping layer image={} layer.digest={} reason={}", image, layer.digest(), reason);
+          known.put(key, LayerOutcome.skipped(layer, reason));
+          continue;
+        }
+        Optional<LayerOutcome> reused = reuse.find(store, image, layer);
+        if (reused.isPresent()) {
+          known.put(key, reused.get());
+          continue;
+        }
+        toRead.add(layer);
+        bytes += layer.size();
       }
     }
-    listener.planned(toRead.size(), bytes);
+    return new LayerPlan(known, toRead, bytes);
   }
 
-  private ManifestWork indexLayers(
-      ImageStore store,
-      String image,
-      ManifestWork selected,
-      Map<LayerKey, LayerOutcome> cache,
-      IndexListener listener)
-      throws IOException {
+  /**
+   * The layers of an image: outcomes known without reading (skipped or reused), and the layers
+   * to read with their total compressed size.
+   */
+  private record LayerPlan(
+      Map<LayerKey, LayerOutcome> known, List<Descriptor> toRead, long bytesToRead) {}
+
+  /**
+   * Reads the planned layers, {@link #layerConcurrency} at a time, and adds the known ones. In
+   * parallel the largest layers start first, so that a large layer does not start last and run
+   * alone. One at a time, the layers are read in manifest order.
+   */
+  private Map<LayerKey, LayerOutcome> readLayers(
+      ImageStore store, String image, LayerPlan plan, IndexListener listener) throws IOException {
+    List<Descriptor> order = new ArrayList<>(plan.toRead());
+    if (layerConcurrency > 1) {
+      order.sort(Comparator.comparingLong(Descriptor::size).reversed());
+    }
+    List<LayerTasks.LayerTask<LayerOutcome>> tasks = new ArrayList<>();
+    for (Descriptor layer : order) {
+      tasks.add(() -> indexLayer(store, image, layer, listener));
+    }
+    List<LayerOutcome> read = LayerTasks.runAll(tasks, layerConcurrency, listener);
+
+    Map<LayerKey, LayerOutcome> outcomes = new HashMap<>(plan.known());
+    for (LayerOutcome outcome : read) {
+      outcomes.put(LayerKey.of(outcome.layer()), outcome);
+      reuse.remember(outcome);
+    }
+    return outcomes;
+  }
+
+  private static ManifestWork withLayers(
+      ManifestWork selected, Map<LayerKey, LayerOutcome> outcomes) {
     if (selected.skipReason() != null) {
       return selected;
     }
     List<LayerOutcome> layers = new ArrayList<>();
     for (Descriptor layer : selected.manifest().layers()) {
-      LayerKey key = new LayerKey(layer.digest(), layer.mediaType());
-      LayerOutcome outcome = cache.get(key);
-      if (outcome == null) {
-        listener.checkContinue();
-        outcome = indexLayer(store, image, layer, listener);
-        cache.put(key, outcome);
-      }
-      layers.add(outcome);
+      layers.add(outcomes.get(LayerKey.of(layer)));
     }
     return new ManifestWork(
         selected.entry(), selected.platform(), selected.manifest(), layers, null);
@@ -275,16 +352,17 @@ public final class ImageIndexer {
    * it decides how the blob is read and is written into the zTOC annotations, so the same blob
    * declared with two media types gets two outcomes.
    */
-  private record LayerKey(Digest digest, MediaType mediaType) {}
+  private record LayerKey(Digest digest, MediaType mediaType) {
 
+    static LayerKey of(Descriptor layer) {
+      return new LayerKey(layer.digest(), layer.mediaType());
+    }
+  }
+
+  /** Reads one layer's blob and builds its zTOC; runs on a layer thread when layers run at once. */
   private LayerOutcome indexLayer(
       ImageStore store, String image, Descriptor layer, IndexListener listener)
       throws IOException {
-    String reason = layerIndexer.skipReasonFromDescriptor(layer);
-    if (reason != null) {
-      log.info("skipping layer image={} layer.digest={} reason={}", image, layer.digest(), reason);
-      return LayerOutcome.skipped(layer, reason);
-    }
     try (InputStream blob = new ListeningInputStream(store.openBlob(layer), listener)) {
       LayerOutcome outcome = layerIndexer.index(layer, blob);
       listener.layerDone();

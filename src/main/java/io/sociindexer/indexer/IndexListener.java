@@ -3,8 +3,13 @@ package io.sociindexer.indexer;
 import java.io.IOException;
 
 /**
- * Receives progress from {@link ImageIndexer} and may stop it. Calls come from the indexing
- * thread; implementations must be quick and thread-safe if they share state.
+ * Receives progress from {@link ImageIndexer} and may stop it. Implementations must be quick.
+ *
+ * <p>Threads: while several layers are read at once, the calls come from the thread that called
+ * {@code index} and from its layer threads. {@link #planned}, {@link #bytesRead} and {@link
+ * #layerDone} are never called at the same time, and each call sees what the previous one wrote.
+ * {@link #checkContinue()} may be called from several threads at once, so it must be
+ * thread-safe.
  */
 public interface IndexListener {
 

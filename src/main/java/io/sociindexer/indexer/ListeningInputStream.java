@@ -3,8 +3,13 @@ package io.sociindexer.indexer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 
-/** Reports bytes read to an {@link IndexListener} and lets it stop the read. */
+/**
+ * Reports bytes read to an {@link IndexListener} and lets it stop the read. A read on an
+ * interrupted thread throws {@link InterruptedIOException}, which is how a cancelled layer task
+ * stops.
+ */
 final class ListeningInputStream extends FilterInputStream {
 
   private final IndexListener listener;
@@ -16,7 +21,7 @@ final class ListeningInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    listener.checkContinue();
+    checkContinue();
     int b = in.read();
     if (b >= 0) {
       listener.bytesRead(1);
@@ -26,7 +31,7 @@ final class ListeningInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
-    listener.checkContinue();
+    checkContinue();
     int n = in.read(buffer, offset, length);
     if (n > 0) {
       listener.bytesRead(n);
@@ -36,9 +41,16 @@ final class ListeningInputStream extends FilterInputStream {
 
   @Override
   public long skip(long n) throws IOException {
-    listener.checkContinue();
+    checkContinue();
     long skipped = in.skip(n);
     listener.bytesRead(skipped);
     return skipped;
+  }
+
+  private void checkContinue() throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("the layer read was interrupted because indexing stopped");
+    }
+    listener.checkContinue();
   }
 }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * layer does not flood the database. A failed progress write is logged and ignored, because
  * progress is informational.
  *
- * <p>Used by the one thread that runs the attempt.
+ * <p>Not thread-safe: {@code ImageIndexer} calls it from several layer threads, but one call at
+ * a time and with a happens-before edge between calls.
  */
 final class ProgressRecorder implements IndexListener {
 

@@ -11,7 +11,8 @@ import java.time.Duration;
  * the last {@link #layerDone()} (or at {@link #planned} when no layer needs reading), and the
  * push stage is the rest. A call that fails reports only the index stage, covering its whole time.
  *
- * <p>Used by the one thread that runs the attempt.
+ * <p>Not thread-safe: {@code ImageIndexer} calls it from several layer threads, but one call at
+ * a time and with a happens-before edge between calls.
  */
 final class StageTimer implements IndexListener {
 

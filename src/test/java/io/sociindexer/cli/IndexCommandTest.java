@@ -46,6 +46,9 @@ class IndexCommandTest {
         "app:1 --span-size=0 | --span-size must be greater than zero",
         "app:1 --span-size= | invalid size for --span-size: ''",
         "app:1 --bogus=1 | unknown option --bogus",
+        "app:1 --layer-concurrency 0 | invalid --layer-concurrency '0': expected a whole number"
+            + " from 1 to 64",
+        "app:1 --layer-concurrency=two | invalid --layer-concurrency 'two'",
         "http://127.0.0.1:5055/app:1 | references take no scheme (http:// or https://), so"
             + " remove it. Pass --plain-http for a registry that serves HTTP without TLS",
         "https://ghcr.io/app:1 | references take no scheme (http:// or https://), so remove it",
@@ -131,6 +134,16 @@ class IndexCommandTest {
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--max-tar-entries")
         .hasMessageContaining("'-1'");
+  }
+
+  @Test
+  void layerOptionsSetValues(@TempDir Path cache) {
+    IndexCommand.Arguments parsed =
+        IndexCommand.Arguments.parse(
+            List.of("app:1", "--layer-concurrency", "3", "--ztoc-cache=" + cache));
+
+    assertThat(parsed.layerConcurrency).isEqualTo(3);
+    assertThat(parsed.ztocCache).isEqualTo(cache);
   }
 
   @Test
