@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** Time to wait for readiness, 90 s unless {@code -Dservice.start-timeout-seconds} says else. */
+  private static final Duration START_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("service.start-timeout-seconds", 90));
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
