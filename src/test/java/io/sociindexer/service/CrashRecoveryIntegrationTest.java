@@ -147,7 +147,7 @@ class CrashRecoveryIntegrationTest {
             .isTrue();
         killedAt = "at every kill point " + Arrays.toString(KillPoint.values());
       } else {
-        long delay = 200 + random.nextInt(4000);
+        long delay = 200 + random.nextInt(12_000);
         Thread.sleep(delay);
         killedAt = delay + " ms after the jobs were created";
       }
