@@ -123,7 +123,6 @@ class CrashRecoveryIntegrationTest {
 
     port = LocalRegistry.freePort();
     ServiceProcess service = startService(List.of(gate.host(), registry.host()), WORKERS);
-    List<String> lines = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       boolean gated = round % 2 == 0;
       List<String> repositories = pushImages(image, layer, registry, round);
@@ -178,7 +177,6 @@ class CrashRecoveryIntegrationTest {
       String line =
           "round " + round + " killed " + killedAt + " with jobs " + atKill + ", requeued "
               + requeued + " at start: " + outcome;
-      lines.add(line);
       System.out.println("crash-recovery " + line);
     }
     System.out.println(
