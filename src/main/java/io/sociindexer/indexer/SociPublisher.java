@@ -115,7 +115,7 @@ final class SociPublisher {
       Descriptor descriptor = blob.descriptor();
       if (blob.kind() == OutputBlob.Kind.IMAGE_INDEX) {
         if (options.inPlace()) {
-          requireTagUnchanged(sourceTag, sourceDigest);
+          requireTagUnchanged(sourceTag, sourceDigest, descriptor.digest());
         }
         store.pushManifest(descriptor.mediaType(), blob.content(), outputTag);
       } else if (blob.kind().isManifest()) {
@@ -131,9 +131,20 @@ final class SociPublisher {
    * Checks, right before the tag moves, that it still points at what was indexed, so that a push
    * made while we indexed is never overwritten. A push that lands between this check and our tag
    * update can still be overwritten: the distribution API has no conditional tag update.
+   *
+   * <p>A tag that already points at {@code output}, the exact image index about to be pushed, is
+   * accepted too. An earlier attempt moved it and then stopped before its job recorded the result,
+   * for example because the process was killed, so pushing it again changes nothing.
    */
-  private void requireTagUnchanged(String tag, Digest indexed) throws IOException {
+  private void requireTagUnchanged(String tag, Digest indexed, Digest output) throws IOException {
     Optional<Digest> current = store.resolveTag(tag);
+    if (current.isPresent() && current.get().equals(output)) {
+      log.info(
+          "in-place tag already points at this output, pushing it again tag={} index.digest={}",
+          tag,
+          output);
+      return;
+    }
     if (current.isEmpty() || !current.get().equals(indexed)) {
       throw new IOException(
           "tag " + tag + " in " + store.describe() + " now points at "

@@ -42,6 +42,12 @@ import tools.jackson.databind.json.JsonMapper;
  * expires even when their own clocks differ. The only exception is the {@code retryAt} that a
  * caller passes to {@link #fail}.
  *
+ * <p>Durability on H2: a commit is in the database file when it returns only with {@code
+ * WRITE_DELAY=0} in the JDBC URL, as {@code application.yml} sets it. With H2's default of 500 ms,
+ * a killed process loses the commits of its last moments. H2 2.4.240 does not fsync a commit
+ * (strace shows only pwrite calls), so an OS crash or power loss can still lose the last ones.
+ * PostgreSQL's default {@code synchronous_commit} keeps them.
+ *
  * <p>Exactly-once claims: {@link #claim} picks the oldest claimable row with {@code FOR UPDATE
  * SKIP LOCKED} and updates it only while it is still claimable, so two callers never win the same
  * job. On PostgreSQL that is one {@code UPDATE ... RETURNING *}; on H2 it is a short transaction,
