@@ -144,6 +144,10 @@ public final class IndexingJobRunner implements JobRunner {
 
   private Outcome runAttempt(JobAttempt attempt, long started) throws IOException {
     Job job = attempt.job();
+    if (job.attempts() > retryPolicy.maxAttempts()) {
+      return failUnfinishedAttempts(attempt, started);
+    }
+
     ImageTarget target = job.image();
     Optional<ImageAdmission.Refusal> refusal = admission.check(target, job.source());
     if (refusal.isPresent()) {
@@ -230,6 +234,29 @@ public final class IndexingJobRunner implements JobRunner {
         millisSince(started),
         error.operation(),
         error.message());
+    return observe(job, Outcome.FAILED, null, error);
+  }
+
+  /**
+   * Fails a job that was claimed more often than the retry policy allows. A failed attempt never
+   * leads to such a claim, so the earlier attempts ended without a result: the process was killed
+   * (for example for memory) or lost its lease while running the job, or a graceful stop released
+   * it. Running it again could kill the next replica the same way, so it is not run.
+   */
+  private Outcome failUnfinishedAttempts(JobAttempt attempt, long started) {
+    Job job = attempt.job();
+    String message =
+        "the job was started " + job.attempts() + " times, more than the maximum of "
+            + retryPolicy.maxAttempts() + " attempts (soci-indexer.retry.max-attempts), and the"
+            + " earlier attempts ended without a result because the service stopped or lost its"
+            + " lease while running it; check the logs and memory limits of the replicas, then"
+            + " retry the job through the API";
+    JobError error = new JobError("run job", null, 0, null, message, false);
+    if (!store.fail(job.id(), nodeId, error, null)) {
+      logLeaseLost(job);
+      return observe(job, Outcome.LEASE_LOST, null, null);
+    }
+    logFinalFailure(job, error, null, started);
     return observe(job, Outcome.FAILED, null, error);
   }
 

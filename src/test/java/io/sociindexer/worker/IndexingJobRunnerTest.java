@@ -524,6 +524,30 @@ class IndexingJobRunnerTest {
     assertThat(runner(admission).run(claim())).isEqualTo(Outcome.SUCCEEDED);
   }
 
+  @Test
+  void jobClaimedTooOftenFails() throws Exception {
+    TestImages.Pushed image = TestImages.push(registry, "app", "1.0", "crash-loop");
+    UUID id = enqueue("app", "1.0", image.manifest());
+    for (int i = 0; i < retryPolicy.maxAttempts(); i++) {
+      store.claim(NODE, LEASE, Set.of()).orElseThrow();
+      store.release(NODE);
+    }
+    int requestsBefore = registry.requests().size();
+
+    Outcome outcome = runner(INDEX_ALL).run(claim());
+
+    Job job = store.get(id);
+    assertThat(outcome).isEqualTo(Outcome.FAILED);
+    assertThat(job.state()).isEqualTo(JobState.FAILED);
+    assertThat(job.attempts()).isEqualTo(4);
+    assertThat(job.error().message())
+        .contains("started 4 times")
+        .contains("maximum of 3 attempts")
+        .contains("soci-indexer.retry.max-attempts");
+    assertThat(job.error().retryable()).isFalse();
+    assertThat(registry.requests().size()).isEqualTo(requestsBefore);
+  }
+
   private IndexingJobRunner runner(ConfiguredImageAdmission admission) {
     return new IndexingJobRunner(
         store, client, new ImageIndexer(INDEX_ALL), admission, retryPolicy, NODE, clock);
