@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -32,10 +31,11 @@ import java.util.Objects;
  * the compressed offset.
  *
  * <p>Memory: 32 KiB of window per checkpoint (the checkpoint count is about the decompressed size
- * divided by {@code spanSize}, plus one), a 256 KiB input buffer held twice (heap and native), a
- * 288 KiB native output buffer (32 KiB of history and 256 KiB of output), zlib's own state (an estimate of 40 KiB: zlib 1.2.13 allocates about 7
- * KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds: up to 8 MiB of queued
- * chunks plus the compressed bytes of the current span. The blob is read once and nothing is
+ * divided by {@code spanSize}, plus one), a 256 KiB native input buffer, a 288 KiB native output
+ * buffer (32 KiB of history and 256 KiB of output), zlib's own state (an estimate of 40 KiB: zlib
+ * 1.2.13 allocates about 7 KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds:
+ * up to 8 MiB of queued chunks, 2 MiB of spare chunks and the compressed bytes of the current
+ * span. The blob is read once and nothing is
  * written to disk. Both sha256 passes run on the hasher's thread, so they overlap with inflation.
  * The stream is not thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and
  * frees the native memory; callers that stop reading early must close it.
@@ -54,7 +54,6 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private final long spanSize;
   private final ZStream zstream;
   private final MemorySegment nativeInput;
-  private final byte[] heapInput = new byte[INPUT_CHUNK_SIZE];
   /**
    * The last {@link #WINDOW_SIZE} bytes of output followed by the output area. It starts zeroed,
    * so before 32 KiB were output the window is zero-padded at the front, as soci's ring is.
@@ -62,7 +61,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private final MemorySegment output;
   private final byte[] singleByte = new byte[1];
 
-  /** Compressed offset of {@code heapInput[0]}. */
+  /** Compressed offset of {@code nativeInput[0]}. */
   private long inputBase;
 
   private int inputStart;
@@ -329,8 +328,8 @@ public final class GzipCheckpointingInputStream extends InputStream {
     long offset = inputBase + inputStart;
     boolean magic =
         complete
-            && Byte.toUnsignedInt(heapInput[inputStart]) == GZIP_MAGIC_1
-            && Byte.toUnsignedInt(heapInput[inputStart + 1]) == GZIP_MAGIC_2;
+            && inputByte(inputStart) == GZIP_MAGIC_1
+            && inputByte(inputStart + 1) == GZIP_MAGIC_2;
     if (magic) {
       return;
     }
@@ -356,13 +355,18 @@ public final class GzipCheckpointingInputStream extends InputStream {
   }
 
   private boolean isZlibHeader() {
-    int cmf = Byte.toUnsignedInt(heapInput[inputStart]);
-    int flg = Byte.toUnsignedInt(heapInput[inputStart + 1]);
+    int cmf = inputByte(inputStart);
+    int flg = inputByte(inputStart + 1);
     return (cmf & 0x0f) == 8 && (cmf * 256 + flg) % 31 == 0;
   }
 
+  private int inputByte(int position) {
+    return Byte.toUnsignedInt(nativeInput.get(ValueLayout.JAVA_BYTE, position));
+  }
+
   private String hexAt(int position, int length) {
-    return HexFormat.of().formatHex(heapInput, position, position + length);
+    byte[] bytes = nativeInput.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /**
@@ -384,7 +388,6 @@ public final class GzipCheckpointingInputStream extends InputStream {
 
   private void compactInput() {
     int remaining = inputEnd - inputStart;
-    System.arraycopy(heapInput, inputStart, heapInput, 0, remaining);
     MemorySegment.copy(nativeInput, inputStart, nativeInput, 0, remaining);
     inputBase += inputStart;
     inputStart = 0;
@@ -400,19 +403,22 @@ public final class GzipCheckpointingInputStream extends InputStream {
       inputBase += inputEnd;
       inputStart = 0;
       inputEnd = 0;
-    } else if (inputEnd == heapInput.length) {
+    } else if (inputEnd == INPUT_CHUNK_SIZE) {
       compactInput();
     }
-    int n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+    // The bytes are read into an array the hasher owns afterwards, so they are not copied for it.
+    int space = INPUT_CHUNK_SIZE - inputEnd;
+    byte[] chunk = hasher.borrowBuffer(INPUT_CHUNK_SIZE);
+    int n = source.read(chunk, 0, space);
     while (n == 0) {
-      n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+      n = source.read(chunk, 0, space);
     }
     if (n < 0) {
       sourceEnded = true;
       return false;
     }
-    hasher.chunk(Arrays.copyOfRange(heapInput, inputEnd, inputEnd + n), 0, n);
-    MemorySegment.copy(heapInput, inputEnd, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
+    MemorySegment.copy(chunk, 0, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
+    hasher.chunk(chunk, 0, n);
     inputEnd += n;
     compressedSize += n;
     return true;
