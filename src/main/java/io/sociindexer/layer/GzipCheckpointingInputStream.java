@@ -34,7 +34,7 @@ import java.util.Objects;
  * divided by {@code spanSize}, plus one), a 256 KiB native input buffer, a 288 KiB native output
  * buffer (32 KiB of history and 256 KiB of output), zlib's own state (an estimate of 40 KiB: zlib
  * 1.2.13 allocates about 7 KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds:
- * up to 8 MiB of queued chunks, 2 MiB of spare chunks and the compressed bytes of the current
+ * up to 8 MiB each of queued and of spare chunks and the compressed bytes of the current
  * span. The blob is read once and nothing is
  * written to disk. Both sha256 passes run on the hasher's thread, so they overlap with inflation.
  * The stream is not thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and

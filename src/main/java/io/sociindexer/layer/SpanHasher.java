@@ -37,8 +37,8 @@ public final class SpanHasher implements AutoCloseable {
   /** Queued chunks; 32 chunks of 256 KiB keep the hasher busy without holding much memory. */
   static final int QUEUE_CAPACITY = 32;
 
-  /** Hashed arrays kept for reuse; more are dropped for the garbage collector. */
-  static final int SPARE_CAPACITY = 8;
+  /** Hashed arrays kept for reuse, as many as can be queued; more go to the garbage collector. */
+  static final int SPARE_CAPACITY = 32;
 
   private final BlockingQueue<Event> events = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final BlockingQueue<byte[]> spares = new ArrayBlockingQueue<>(SPARE_CAPACITY);
