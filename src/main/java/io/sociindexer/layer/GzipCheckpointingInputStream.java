@@ -34,18 +34,18 @@ import java.util.Objects;
  * divided by {@code spanSize}, plus one), a 256 KiB native input buffer, a 288 KiB native output
  * buffer (32 KiB of history and 256 KiB of output), zlib's own state (an estimate of 40 KiB: zlib
  * 1.2.13 allocates about 7 KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds:
- * up to 8 MiB each of queued and of spare chunks and the compressed bytes of the current
- * span. The blob is read once and nothing is
- * written to disk. Both sha256 passes run on the hasher's thread, so they overlap with inflation.
- * The stream is not thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and
- * frees the native memory; callers that stop reading early must close it.
+ * up to 8 MiB each of queued and of spare chunks and the compressed bytes of the current span.
+ * The blob is read once and nothing is written to disk. Both sha256 passes run on the hasher's
+ * thread, so they overlap with inflation when a second core is free. The stream is not
+ * thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and frees the native
+ * memory; callers that stop reading early must close it.
  */
 public final class GzipCheckpointingInputStream extends InputStream {
 
   private static final int INPUT_CHUNK_SIZE = 256 * 1024;
   private static final int WINDOW_SIZE = Checkpoint.WINDOW_SIZE;
 
-  /** Output space per fill; the output buffer holds this after 32 KiB of history. */
+  /** Output space per fill, which follows 32 KiB of history in the output buffer. */
   private static final int OUTPUT_AREA_SIZE = 256 * 1024;
   private static final int GZIP_MAGIC_1 = 0x1f;
   private static final int GZIP_MAGIC_2 = 0x8b;
@@ -239,11 +239,11 @@ public final class GzipCheckpointingInputStream extends InputStream {
   /**
    * Runs one {@code inflate} call and accounts for the consumed and produced bytes.
    *
-   * <p>Only a block boundary after more than {@code spanSize} bytes since the previous checkpoint
-   * (or before any output) can take a checkpoint. Until the output reaches that point, zlib runs
-   * with {@link ZStream#Z_NO_FLUSH} and its output is capped there, so it does not stop at every
-   * block; from that point on it runs with {@link ZStream#Z_BLOCK} and stops at the next boundary.
-   * The boundaries found are the same as with {@code Z_BLOCK} throughout.
+   * <p>A checkpoint needs a block boundary before any output or after more than {@code spanSize}
+   * bytes since the previous checkpoint. Until the output reaches that point, zlib runs with
+   * {@link ZStream#Z_NO_FLUSH} and its output is capped there, so it does not stop at every block.
+   * From that point on it runs with {@link ZStream#Z_BLOCK} and stops at the next boundary. The
+   * checkpoints are the same as with {@code Z_BLOCK} throughout.
    */
   private int inflateIntoOutput() throws IOException {
     int inputLength = inputEnd - inputStart;

@@ -22,12 +22,13 @@ import java.util.concurrent.TimeUnit;
  * previous span too.
  *
  * <p>Span starts may only name positions the caller has already handed over, and must not
- * decrease. Memory: at most {@link #QUEUE_CAPACITY} queued chunks plus the compressed bytes of the
- * span being hashed, because span bytes are kept until the next span start is known.
+ * decrease. Memory: at most {@link #QUEUE_CAPACITY} queued chunks, {@link #SPARE_CAPACITY} spare
+ * arrays and the compressed bytes of the span being hashed, because span bytes are kept until the
+ * next span start is known.
  *
  * <p>Arrays handed over with {@link #chunk} belong to the hasher from then on. Once hashed, it
  * offers them back through {@link #borrowBuffer(int)}, so a caller that reads each chunk into a
- * borrowed array allocates only while the hasher holds many chunks.
+ * borrowed array allocates only while many chunks wait in the hasher.
  *
  * <p>Not thread-safe: one thread calls {@link #chunk}, {@link #borrowBuffer(int)}, {@link
  * #startSpan} and {@link #finish}.
