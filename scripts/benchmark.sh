@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export PATH="$JAVA_HOME/bin:$PATH"
 
+mkdir -p target/benchmark
 ./mvnw -B -ntp -q test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/benchmark/classpath.txt -Dmdep.includeScope=test
 classpath="target/classes:target/test-classes:$(cat target/benchmark/classpath.txt)"
@@ -23,7 +24,6 @@ single_layer_benchmark() {
   if [[ -z "$layer" ]]; then
     layer="target/benchmark/jdk-pair-layer.tar.gz"
     if [[ ! -f "$layer" ]]; then
-      mkdir -p target/benchmark
       local dirs=()
       for dir in temurin-25-jdk-amd64 java-17-openjdk-amd64; do
         [[ -d "/usr/lib/jvm/$dir" ]] && dirs+=("$dir")
