@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -32,18 +31,22 @@ import java.util.Objects;
  * the compressed offset.
  *
  * <p>Memory: 32 KiB of window per checkpoint (the checkpoint count is about the decompressed size
- * divided by {@code spanSize}, plus one), a 256 KiB input buffer held twice (heap and native), a 32
- * KiB native output ring, zlib's own state (an estimate of 40 KiB: zlib 1.2.13 allocates about 7
- * KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds: up to 8 MiB of queued
- * chunks plus the compressed bytes of the current span. The blob is read once and nothing is
- * written to disk. Both sha256 passes run on the hasher's thread, so they overlap with inflation.
- * The stream is not thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and
- * frees the native memory; callers that stop reading early must close it.
+ * divided by {@code spanSize}, plus one), a 256 KiB native input buffer, a 288 KiB native output
+ * buffer (32 KiB of history and 256 KiB of output), zlib's own state (an estimate of 40 KiB: zlib
+ * 1.2.13 allocates about 7 KiB of state plus a 32 KiB window), and what {@link SpanHasher} holds:
+ * up to 8 MiB each of queued and of spare chunks and the compressed bytes of the current span.
+ * The blob is read once and nothing is written to disk. Both sha256 passes run on the hasher's
+ * thread, so they overlap with inflation when a second core is free. The stream is not
+ * thread-safe. {@link #close()} closes the wrapped stream, stops the hasher and frees the native
+ * memory; callers that stop reading early must close it.
  */
 public final class GzipCheckpointingInputStream extends InputStream {
 
   private static final int INPUT_CHUNK_SIZE = 256 * 1024;
   private static final int WINDOW_SIZE = Checkpoint.WINDOW_SIZE;
+
+  /** Output space per fill, which follows 32 KiB of history in the output buffer. */
+  private static final int OUTPUT_AREA_SIZE = 256 * 1024;
   private static final int GZIP_MAGIC_1 = 0x1f;
   private static final int GZIP_MAGIC_2 = 0x8b;
 
@@ -51,19 +54,22 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private final long spanSize;
   private final ZStream zstream;
   private final MemorySegment nativeInput;
-  private final byte[] heapInput = new byte[INPUT_CHUNK_SIZE];
-  private final MemorySegment ring;
+  /**
+   * The last {@link #WINDOW_SIZE} bytes of output followed by the output area. It starts zeroed,
+   * so before 32 KiB were output the window is zero-padded at the front, as soci's ring is.
+   */
+  private final MemorySegment output;
   private final byte[] singleByte = new byte[1];
 
-  /** Compressed offset of {@code heapInput[0]}. */
+  /** Compressed offset of {@code nativeInput[0]}. */
   private long inputBase;
 
   private int inputStart;
   private int inputEnd;
   private boolean sourceEnded;
 
-  /** Next write position in the output ring; it wraps only when the ring is full, as in soci. */
-  private int ringPosition;
+  /** Next write position in {@code output}; never below {@link #WINDOW_SIZE}. */
+  private int outputPosition = WINDOW_SIZE;
 
   private int pendingStart;
   private int pendingEnd;
@@ -106,7 +112,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
     this.spanSize = spanSize;
     this.zstream = ZStream.inflater(ZStream.AUTO_HEADER_WINDOW_BITS);
     this.nativeInput = zstream.allocate(INPUT_CHUNK_SIZE);
-    this.ring = zstream.allocate(WINDOW_SIZE);
+    this.output = zstream.allocate(WINDOW_SIZE + OUTPUT_AREA_SIZE);
     this.hasher = new SpanHasher();
   }
 
@@ -127,7 +133,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
       return -1;
     }
     int n = Math.min(length, pendingEnd - pendingStart);
-    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, pendingStart, buffer, offset, n);
+    MemorySegment.copy(output, ValueLayout.JAVA_BYTE, pendingStart, buffer, offset, n);
     pendingStart += n;
     return n;
   }
@@ -223,11 +229,11 @@ public final class GzipCheckpointingInputStream extends InputStream {
               + compressedSize
               + " inside a gzip member; the blob is incomplete");
     }
-    if (ringPosition == WINDOW_SIZE) {
-      ringPosition = 0;
+    if (outputPosition == output.byteSize()) {
+      keepWindowOnly();
     }
 
-    int code = inflateIntoRing();
+    int code = inflateIntoOutput();
     limits.checkInflated(inputBase + inputStart, totalOut);
 
     if (code == ZStream.Z_STREAM_END) {
@@ -237,16 +243,36 @@ public final class GzipCheckpointingInputStream extends InputStream {
     }
   }
 
-  /** Runs one {@code inflate(Z_BLOCK)} call and accounts for the consumed and produced bytes. */
-  private int inflateIntoRing() throws IOException {
+  /** Moves the last 32 KiB of output to the front of the buffer, making room after it. */
+  private void keepWindowOnly() {
+    MemorySegment.copy(output, outputPosition - WINDOW_SIZE, output, 0, WINDOW_SIZE);
+    outputPosition = WINDOW_SIZE;
+  }
+
+  /**
+   * Runs one {@code inflate} call and accounts for the consumed and produced bytes.
+   *
+   * <p>A checkpoint needs a block boundary before any output or after more than {@code spanSize}
+   * bytes since the previous checkpoint. Until the output reaches that point, zlib runs with
+   * {@link ZStream#Z_NO_FLUSH} and its output is capped there, so it does not stop at every block.
+   * From that point on it runs with {@link ZStream#Z_BLOCK} and stops at the next boundary. The
+   * checkpoints are the same as with {@code Z_BLOCK} throughout.
+   */
+  private int inflateIntoOutput() throws IOException {
     int inputLength = inputEnd - inputStart;
-    int outputLength = WINDOW_SIZE - ringPosition;
+    int outputLength = (int) output.byteSize() - outputPosition;
+    long threshold = lastCheckpointOut + spanSize;
+    int flush = ZStream.Z_BLOCK;
+    if (totalOut != 0 && totalOut < threshold) {
+      flush = ZStream.Z_NO_FLUSH;
+      outputLength = (int) Math.min(outputLength, threshold - totalOut);
+    }
     zstream.setInput(nativeInput, inputStart, inputLength);
-    zstream.setOutput(ring, ringPosition, outputLength);
+    zstream.setOutput(output, outputPosition, outputLength);
 
     int code;
     try {
-      code = zstream.inflate(ZStream.Z_BLOCK);
+      code = zstream.inflate(flush);
     } catch (ZlibException e) {
       long offset = inputBase + inputStart + inputLength - zstream.availIn();
       throw new ZlibException(
@@ -256,9 +282,9 @@ public final class GzipCheckpointingInputStream extends InputStream {
     int consumed = inputLength - zstream.availIn();
     int produced = outputLength - zstream.availOut();
     consumeInput(consumed);
-    pendingStart = ringPosition;
-    ringPosition += produced;
-    pendingEnd = ringPosition;
+    pendingStart = outputPosition;
+    outputPosition += produced;
+    pendingEnd = outputPosition;
     totalOut += produced;
     return code;
   }
@@ -302,12 +328,11 @@ public final class GzipCheckpointingInputStream extends InputStream {
     hasher.startSpan(inputBase + inputStart, bits != 0);
   }
 
-  /** Copies the ring as the 32 KiB before the current output position, oldest byte first. */
+  /** Copies the 32 KiB before the current output position, oldest byte first. */
   private byte[] copyWindow() {
     byte[] window = new byte[WINDOW_SIZE];
-    int older = WINDOW_SIZE - ringPosition;
-    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, ringPosition, window, 0, older);
-    MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, 0, window, older, ringPosition);
+    int start = outputPosition - WINDOW_SIZE;
+    MemorySegment.copy(output, ValueLayout.JAVA_BYTE, start, window, 0, WINDOW_SIZE);
     return window;
   }
 
@@ -316,8 +341,8 @@ public final class GzipCheckpointingInputStream extends InputStream {
     long offset = inputBase + inputStart;
     boolean magic =
         complete
-            && Byte.toUnsignedInt(heapInput[inputStart]) == GZIP_MAGIC_1
-            && Byte.toUnsignedInt(heapInput[inputStart + 1]) == GZIP_MAGIC_2;
+            && inputByte(inputStart) == GZIP_MAGIC_1
+            && inputByte(inputStart + 1) == GZIP_MAGIC_2;
     if (magic) {
       return;
     }
@@ -343,13 +368,18 @@ public final class GzipCheckpointingInputStream extends InputStream {
   }
 
   private boolean isZlibHeader() {
-    int cmf = Byte.toUnsignedInt(heapInput[inputStart]);
-    int flg = Byte.toUnsignedInt(heapInput[inputStart + 1]);
+    int cmf = inputByte(inputStart);
+    int flg = inputByte(inputStart + 1);
     return (cmf & 0x0f) == 8 && (cmf * 256 + flg) % 31 == 0;
   }
 
+  private int inputByte(int position) {
+    return Byte.toUnsignedInt(nativeInput.get(ValueLayout.JAVA_BYTE, position));
+  }
+
   private String hexAt(int position, int length) {
-    return HexFormat.of().formatHex(heapInput, position, position + length);
+    byte[] bytes = nativeInput.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /**
@@ -371,7 +401,6 @@ public final class GzipCheckpointingInputStream extends InputStream {
 
   private void compactInput() {
     int remaining = inputEnd - inputStart;
-    System.arraycopy(heapInput, inputStart, heapInput, 0, remaining);
     MemorySegment.copy(nativeInput, inputStart, nativeInput, 0, remaining);
     inputBase += inputStart;
     inputStart = 0;
@@ -387,19 +416,22 @@ public final class GzipCheckpointingInputStream extends InputStream {
       inputBase += inputEnd;
       inputStart = 0;
       inputEnd = 0;
-    } else if (inputEnd == heapInput.length) {
+    } else if (inputEnd == INPUT_CHUNK_SIZE) {
       compactInput();
     }
-    int n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+    // The bytes are read into an array the hasher owns afterwards, so they are not copied for it.
+    int space = INPUT_CHUNK_SIZE - inputEnd;
+    byte[] chunk = hasher.borrowBuffer(INPUT_CHUNK_SIZE);
+    int n = source.read(chunk, 0, space);
     while (n == 0) {
-      n = source.read(heapInput, inputEnd, heapInput.length - inputEnd);
+      n = source.read(chunk, 0, space);
     }
     if (n < 0) {
       sourceEnded = true;
       return false;
     }
-    hasher.chunk(Arrays.copyOfRange(heapInput, inputEnd, inputEnd + n), 0, n);
-    MemorySegment.copy(heapInput, inputEnd, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
+    MemorySegment.copy(chunk, 0, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
+    hasher.chunk(chunk, 0, n);
     inputEnd += n;
     compressedSize += n;
     return true;

@@ -22,17 +22,27 @@ import java.util.concurrent.TimeUnit;
  * previous span too.
  *
  * <p>Span starts may only name positions the caller has already handed over, and must not
- * decrease. Memory: at most {@link #QUEUE_CAPACITY} queued chunks plus the compressed bytes of the
- * span being hashed, because span bytes are kept until the next span start is known.
+ * decrease. Memory: at most {@link #QUEUE_CAPACITY} queued chunks, {@link #SPARE_CAPACITY} spare
+ * arrays and the compressed bytes of the span being hashed, because span bytes are kept until the
+ * next span start is known.
  *
- * <p>Not thread-safe: one thread calls {@link #chunk}, {@link #startSpan} and {@link #finish}.
+ * <p>Arrays handed over with {@link #chunk} belong to the hasher from then on. Once hashed, it
+ * offers them back through {@link #borrowBuffer(int)}, so a caller that reads each chunk into a
+ * borrowed array allocates only while many chunks wait in the hasher.
+ *
+ * <p>Not thread-safe: one thread calls {@link #chunk}, {@link #borrowBuffer(int)}, {@link
+ * #startSpan} and {@link #finish}.
  */
 public final class SpanHasher implements AutoCloseable {
 
   /** Queued chunks; 32 chunks of 256 KiB keep the hasher busy without holding much memory. */
   static final int QUEUE_CAPACITY = 32;
 
+  /** Hashed arrays kept for reuse, as many as can be queued; more go to the garbage collector. */
+  static final int SPARE_CAPACITY = 32;
+
   private final BlockingQueue<Event> events = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<byte[]> spares = new ArrayBlockingQueue<>(SPARE_CAPACITY);
   private final Thread worker;
   private volatile Result result;
   private volatile Throwable failure;
@@ -44,11 +54,20 @@ public final class SpanHasher implements AutoCloseable {
   /** The digests of a finished blob. */
   public record Result(Digest blobDigest, long blobSize, List<Digest> spanDigests) {}
 
-  /** Hands over the next {@code length} bytes of the blob; the array must not change afterwards. */
+  /**
+   * Hands over the next {@code length} bytes of the blob. The hasher takes the array: the caller
+   * must not change or reuse it, and the hasher may return it from {@link #borrowBuffer(int)}.
+   */
   public void chunk(byte[] bytes, int offset, int length) throws IOException {
     if (length > 0) {
       put(new Chunk(bytes, offset, length));
     }
+  }
+
+  /** Returns an array of at least {@code minLength} bytes: one already hashed, or a new one. */
+  public byte[] borrowBuffer(int minLength) {
+    byte[] spare = spares.poll();
+    return spare != null && spare.length >= minLength ? spare : new byte[minLength];
   }
 
   /**
@@ -100,7 +119,7 @@ public final class SpanHasher implements AutoCloseable {
 
   private void run() {
     try {
-      Worker state = new Worker();
+      Worker state = new Worker(spares);
       while (true) {
         Event event = events.take();
         if (event instanceof Finish) {
@@ -126,6 +145,7 @@ public final class SpanHasher implements AutoCloseable {
 
   /** The worker thread's state: blob digest, open span digest and bytes not yet span-hashed. */
   private static final class Worker {
+    private final BlockingQueue<byte[]> spares;
     private final MessageDigest blob = Digest.newSha256();
     private final List<Digest> spans = new ArrayList<>();
     private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
@@ -133,6 +153,10 @@ public final class SpanHasher implements AutoCloseable {
     private long received;
     private long spanHashed;
     private MessageDigest span;
+
+    Worker(BlockingQueue<byte[]> spares) {
+      this.spares = spares;
+    }
 
     void accept(Event event) {
       if (event instanceof Chunk chunk) {
@@ -199,10 +223,12 @@ public final class SpanHasher implements AutoCloseable {
       throw new IllegalStateException("byte " + position + " is no longer held");
     }
 
-    /** Drops chunks that end at or before {@code position}. */
+    /** Drops chunks that end at or before {@code position}, offering their arrays for reuse. */
     private void dropBefore(long position) {
       while (!pending.isEmpty() && pendingStart + pending.peekFirst().length() <= position) {
-        pendingStart += pending.removeFirst().length();
+        Chunk dropped = pending.removeFirst();
+        pendingStart += dropped.length();
+        boolean ignored = spares.offer(dropped.bytes());
       }
     }
   }

@@ -10,13 +10,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.layer.GzipTestData.Pass;
+import io.sociindexer.zlib.ZStream;
 import io.sociindexer.zlib.ZlibException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -148,6 +153,59 @@ class GzipCheckpointingInputStreamTest {
     GzipTestData.assertValidIndex(gzipCli, content, GzipTestData.run(gzipCli, SPAN), SPAN);
     GzipTestData.assertValidIndex(
         concatenated, doubled, GzipTestData.run(concatenated, 1 << 20), 1 << 20);
+  }
+
+  @Test
+  void checkpointsMatchBlockWalk() throws IOException {
+    byte[] content = GzipTestData.content("checkpointsMatchBlockWalk", 3_000_000);
+    byte[] gzip =
+        GzipTestData.concat(
+            GzipTestData.member(Arrays.copyOfRange(content, 0, 1_200_001)),
+            GzipTestData.member(new byte[0]),
+            GzipTestData.member(Arrays.copyOfRange(content, 1_200_001, content.length)));
+
+    for (long span : new long[] {1, 1000, 32_768, 65_536, 300_000, 1 << 20, 1L << 40}) {
+      List<Checkpoint> actual = GzipTestData.run(gzip, span).index().checkpoints();
+
+      assertThat(actual.stream().map(c -> List.of(c.in(), c.out(), (long) c.bits())).toList())
+          .as("checkpoints with span size %d", span)
+          .isEqualTo(blockWalk(gzip, span));
+    }
+  }
+
+  /**
+   * Applies soci's checkpoint rule at every stop of {@code inflate(Z_BLOCK)} over the whole blob,
+   * the way soci's C code does; returns {@code [in, out, bits]} per checkpoint.
+   */
+  private static List<List<Long>> blockWalk(byte[] gzip, long span) throws IOException {
+    List<List<Long>> checkpoints = new ArrayList<>();
+    try (ZStream zlib = ZStream.inflater(ZStream.AUTO_HEADER_WINDOW_BITS)) {
+      MemorySegment input = zlib.allocate(gzip.length);
+      MemorySegment.copy(gzip, 0, input, ValueLayout.JAVA_BYTE, 0, gzip.length);
+      MemorySegment output = zlib.allocate(Checkpoint.WINDOW_SIZE);
+      zlib.setInput(input, 0, gzip.length);
+      long totalOut = 0;
+      long lastOut = 0;
+      while (true) {
+        zlib.setOutput(output, 0, Checkpoint.WINDOW_SIZE);
+        int code = zlib.inflate(ZStream.Z_BLOCK);
+        totalOut += Checkpoint.WINDOW_SIZE - zlib.availOut();
+        long in = gzip.length - zlib.availIn();
+        if (code == ZStream.Z_STREAM_END) {
+          if (zlib.availIn() == 0) {
+            return checkpoints;
+          }
+          zlib.reset();
+          continue;
+        }
+        int dataType = zlib.dataType();
+        boolean boundary = (dataType & 128) != 0 && (dataType & 64) == 0;
+        if (boundary && (totalOut == 0 || totalOut - lastOut > span)) {
+          checkpoints.add(List.of(in, totalOut, (long) (dataType & 7)));
+          lastOut = totalOut;
+        }
+      }
+    }
   }
 
   @Test

@@ -73,6 +73,22 @@ class SpanHasherTest {
     }
   }
 
+  @Test
+  void borrowBufferReusesHashedChunk() throws IOException {
+    byte[] first = new byte[100];
+    byte[] second = new byte[100];
+
+    try (SpanHasher hasher = new SpanHasher()) {
+      hasher.chunk(first, 0, first.length);
+      hasher.chunk(second, 0, second.length);
+      hasher.startSpan(150, false);
+      hasher.finish();
+
+      assertThat(hasher.borrowBuffer(100)).isSameAs(first);
+      assertThat(hasher.borrowBuffer(100)).isNotSameAs(first).isNotSameAs(second).hasSize(100);
+    }
+  }
+
   private static Digest sha256(byte[] blob, long start, long end) {
     MessageDigest sha256 = Digest.newSha256();
     sha256.update(blob, (int) start, (int) (end - start));
