@@ -363,7 +363,7 @@ public final class ImageIndexer {
   private LayerOutcome indexLayer(
       ImageStore store, String image, Descriptor layer, IndexListener listener)
       throws IOException {
-    try (InputStream blob = new ListeningInputStream(store.openBlob(layer), listener)) {
+    try (InputStream blob = new ListeningInputStream(store.openLayer(layer), listener)) {
       LayerOutcome outcome = layerIndexer.index(layer, blob);
       listener.layerDone();
       if (outcome.indexed()) {

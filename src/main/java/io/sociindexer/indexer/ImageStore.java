@@ -22,6 +22,14 @@ public interface ImageStore extends AutoCloseable {
   /** Opens a blob for streaming; the caller closes the stream. */
   InputStream openBlob(Descriptor blob) throws IOException;
 
+  /**
+   * Opens a layer for the layer indexer, which hashes every byte and checks digest and size
+   * itself, so a store may skip its own check here. The caller closes the stream.
+   */
+  default InputStream openLayer(Descriptor layer) throws IOException {
+    return openBlob(layer);
+  }
+
   /** Reads a small blob, such as an image config, failing above {@code maxBytes}. */
   default byte[] readBlob(Descriptor blob, int maxBytes) throws IOException {
     if (blob.size() > maxBytes) {

@@ -40,6 +40,11 @@ public final class RegistryImageStore implements ImageStore, ReferrersStore {
   }
 
   @Override
+  public InputStream openLayer(Descriptor layer) throws IOException {
+    return client.openBlobUnverified(repository, layer.digest(), layer.size());
+  }
+
+  @Override
   public void pushBlob(Descriptor blob, byte[] content) throws IOException {
     client.pushBlob(repository, blob.digest(), content);
   }

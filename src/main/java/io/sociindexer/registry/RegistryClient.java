@@ -162,6 +162,23 @@ public final class RegistryClient {
    */
   public InputStream openBlob(Reference repository, Digest digest, long expectedSize)
       throws RegistryException {
+    return openBlob(repository, digest, expectedSize, true);
+  }
+
+  /**
+   * Opens a blob like {@link #openBlob(Reference, Digest, long)}, with resumption, but without
+   * hashing it: for a caller that computes the digest and counts the size of every byte itself,
+   * such as the layer indexer, so that a large blob is not hashed twice. The caller must compare
+   * both with the descriptor before it uses anything derived from the bytes.
+   */
+  public InputStream openBlobUnverified(Reference repository, Digest digest, long expectedSize)
+      throws RegistryException {
+    return openBlob(repository, digest, expectedSize, false);
+  }
+
+  private InputStream openBlob(
+      Reference repository, Digest digest, long expectedSize, boolean verify)
+      throws RegistryException {
     HttpUrl url = http.apiUrl(repository, "blobs", digest.toString());
     RegistryException.Context context = context(
         "fetch blob", "fetch blob " + digest + " from " + repository.repositoryName(),
@@ -179,7 +196,7 @@ public final class RegistryClient {
     ResumableBlobStream body = new ResumableBlobStream(
         http, context, repository, expectedSize, response,
         offset -> openBlobAt(context, repository, url, offset));
-    return new VerifyingInputStream(body, streamContext, digest, expectedSize);
+    return verify ? new VerifyingInputStream(body, streamContext, digest, expectedSize) : body;
   }
 
   /**
