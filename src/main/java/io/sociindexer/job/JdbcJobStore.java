@@ -52,8 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * can still renew, complete or fail the job until another owner claims it, because until then
  * nobody else works on it.
  *
- * <p>Logging: enqueue, cancel, retry and release are logged at INFO. Claims, completions and
- * failures are logged at DEBUG only, because the worker logs them with the duration and error.
+ * <p>Logging: cancel, retry and release are logged at INFO. Enqueues, claims, completions and
+ * failures are logged at DEBUG only, because the caller logs them with more detail: the webhook,
+ * job API and backfill log each job they create, and the worker logs the duration and error.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -91,49 +92,57 @@ public final class JdbcJobStore implements JobStore {
     this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The insert skips a row that a unique index rejects ({@code ON CONFLICT DO NOTHING})
+   * instead of failing, so a duplicate costs no SQL exception and no exception translation. H2
+   * accepts that clause only in its PostgreSQL mode ({@code MODE=PostgreSQL} in the JDBC URL, as
+   * the default URL sets it; checked on H2 2.4.240).
+   */
   @Override
   public Enqueued enqueue(ImageTarget image, String source) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(source, "source");
 
     for (int tries = 1; ; tries++) {
-      try {
-        Job job = insertQueued(image, source);
-        logJob(Level.INFO, job, "job queued");
-        return new Enqueued(job, true);
-      } catch (DuplicateKeyException e) {
-        Optional<Job> active = findActive(image.registry(), image.repository(), image.digest());
-        if (active.isPresent()) {
-          return new Enqueued(active.get(), false);
-        }
-        if (tries == MAX_ENQUEUE_TRIES) {
-          throw new IllegalStateException(
-              "enqueue of " + image + " failed " + tries
-                  + " times on a unique index, but no active job holds the image", e);
-        }
+      Optional<Job> inserted = insertQueued(image, source);
+      if (inserted.isPresent()) {
+        logJob(Level.DEBUG, inserted.get(), "job queued");
+        return new Enqueued(inserted.get(), true);
+      }
+
+      Optional<Job> active = findActive(image.registry(), image.repository(), image.digest());
+      if (active.isPresent()) {
+        return new Enqueued(active.get(), false);
+      }
+      if (tries == MAX_ENQUEUE_TRIES) {
+        throw new IllegalStateException(
+            "enqueue of " + image + " failed " + tries
+                + " times on a unique index, but no active job holds the image");
       }
     }
   }
 
-  private Job insertQueued(ImageTarget image, String source) {
+  /** Inserts a queued job and returns it, or empty when an active job already holds the image. */
+  private Optional<Job> insertQueued(ImageTarget image, String source) {
     String insert =
         "INSERT INTO jobs (id, registry, repository, tag, manifest_digest, state, source,"
             + " attempts, created_at, run_after)"
             + " VALUES (:id, :registry, :repository, :tag, :digest, 'queued', :source, 0,"
-            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING";
     UUID id = UUID.randomUUID();
     return changeAndRead(
-            insert,
-            id,
-            statement ->
-                statement
-                    .param("id", id)
-                    .param("registry", image.registry())
-                    .param("repository", image.repository())
-                    .param("tag", image.tag(), Types.VARCHAR)
-                    .param("digest", digestText(image.digest()), Types.VARCHAR)
-                    .param("source", source))
-        .orElseThrow();
+        insert,
+        id,
+        statement ->
+            statement
+                .param("id", id)
+                .param("registry", image.registry())
+                .param("repository", image.repository())
+                .param("tag", image.tag(), Types.VARCHAR)
+                .param("digest", digestText(image.digest()), Types.VARCHAR)
+                .param("source", source));
   }
 
   @Override
