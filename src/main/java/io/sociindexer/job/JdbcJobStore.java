@@ -24,6 +24,8 @@ import org.slf4j.event.Level;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
@@ -132,9 +134,7 @@ public final class JdbcJobStore implements JobStore {
             + " VALUES (:id, :registry, :repository, :tag, :digest, 'queued', :source, 0,"
             + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING";
     UUID id = UUID.randomUUID();
-    return changeAndRead(
-        insert,
-        id,
+    UnaryOperator<StatementSpec> params =
         statement ->
             statement
                 .param("id", id)
@@ -142,7 +142,45 @@ public final class JdbcJobStore implements JobStore {
                 .param("repository", image.repository())
                 .param("tag", image.tag(), Types.VARCHAR)
                 .param("digest", digestText(image.digest()), Types.VARCHAR)
-                .param("source", source));
+                .param("source", source);
+    if (dialect == SqlDialect.POSTGRESQL) {
+      return changeAndRead(insert, id, params);
+    }
+    return insertOnH2(insert, id, image, source, params);
+  }
+
+  /**
+   * Inserts on H2 in one auto-committed statement and builds the job from the bound values and
+   * the timestamps that the database set, which JDBC returns as generated keys. This saves the
+   * transaction and the read-back of {@link #changeAndRead} on the webhook's hot path.
+   */
+  private Optional<Job> insertOnH2(
+      String insert, UUID id, ImageTarget image, String source, UnaryOperator<StatementSpec> params) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    int inserted = params.apply(jdbc.sql(insert)).update(keys, "created_at", "run_after");
+    if (inserted == 0) {
+      return Optional.empty();
+    }
+
+    Map<String, Object> times = keys.getKeys();
+    return Optional.of(
+        new Job(
+            id, image, JobState.QUEUED, source, 0,
+            keyInstant(times, "created_at"), null, null, keyInstant(times, "run_after"),
+            null, null, JobProgress.NONE, null, null));
+  }
+
+  private static Instant keyInstant(Map<String, Object> keys, String column) {
+    Object value = keys == null ? null : keys.get(column);
+    return switch (value) {
+      case OffsetDateTime time -> time.toInstant();
+      case java.sql.Timestamp time -> time.toInstant();
+      case Instant time -> time;
+      case null, default ->
+          throw new IllegalStateException(
+              "H2 returned " + value + " as the generated key " + column
+                  + " of a new job; expected a timestamp with time zone");
+    };
   }
 
   @Override
