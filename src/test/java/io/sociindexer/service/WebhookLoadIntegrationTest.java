@@ -64,6 +64,7 @@ class WebhookLoadIntegrationTest {
             URI.create(service.baseUrl()), 300, Duration.ofSeconds(15), 8, 0.3, registry, null, "it");
 
     Result result = WebhookLoadDriver.run(settings);
+    System.out.println("webhook load: " + result.summary());
 
     assertThat(result.errors()).as("errors, first: %s", result.firstError()).isZero();
     assertThat(result.rejected4xx()).as("4xx, first: %s", result.firstError()).isZero();
