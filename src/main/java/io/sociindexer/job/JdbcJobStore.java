@@ -99,8 +99,8 @@ public final class JdbcJobStore implements JobStore {
    *
    * <p>The insert skips a row that a unique index rejects ({@code ON CONFLICT DO NOTHING})
    * instead of failing, so a duplicate costs no SQL exception and no exception translation. H2
-   * accepts that clause only in its PostgreSQL mode ({@code MODE=PostgreSQL} in the JDBC URL, as
-   * the default URL sets it; checked on H2 2.4.240).
+   * accepts that clause in its PostgreSQL mode, which the default JDBC URL sets with {@code
+   * MODE=PostgreSQL} (checked on H2 2.4.240).
    */
   @Override
   public Enqueued enqueue(ImageTarget image, String source) {
@@ -126,7 +126,7 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  /** Inserts a queued job and returns it, or empty when an active job already holds the image. */
+  /** Inserts a queued job and returns it, or empty when the image already has an active job. */
   private Optional<Job> insertQueued(ImageTarget image, String source) {
     String insert =
         "INSERT INTO jobs (id, registry, repository, tag, manifest_digest, state, source,"
