@@ -3,7 +3,7 @@
 # workers, and sends CNCF Distribution notifications at a fixed rate (a 15 s warm-up, then the
 # measured run). It prints the intake rate, p50/p95/p99/max latency and the service's CPU time.
 # Usage: scripts/load-benchmark.sh [--rate=2000] [--duration=60] [--concurrency=32]
-#   [--repeat-share=0.2] [--workers=2] [--warmup=15] [--datasource=JDBC_URL] [--url=SERVICE_URL]
+#   [--repeat-share=0.2] [--workers=2] [--warmup=15] [--postgres=true] [--url=SERVICE_URL]
 # Latency runs from each request's scheduled send time, so a stall counts for every request
 # scheduled during it. Figures depend on what else runs on the machine.
 set -euo pipefail

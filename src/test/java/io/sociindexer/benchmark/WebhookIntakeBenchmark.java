@@ -1,5 +1,6 @@
 package io.sociindexer.benchmark;
 
+import io.sociindexer.testing.LocalPostgres;
 import io.sociindexer.testing.ServiceProcess;
 import io.sociindexer.testing.WebhookLoadDriver;
 import io.sociindexer.testing.WebhookLoadDriver.Result;
@@ -25,9 +26,9 @@ import java.util.Map;
  * elsewhere, such as one recording a JFR profile, instead of starting one.
  *
  * <p>Options ({@code --name=value}): those of {@link WebhookLoadDriver#main}, plus {@code workers}
- * (default 2), {@code datasource} (a JDBC URL for the job store, default the embedded H2 file) and
- * {@code service-arg} (one extra {@code --name=value} for the service, repeatable as {@code
- * service-arg2} and so on).
+ * (default 2), {@code postgres} ({@code true} keeps the jobs in a throwaway PostgreSQL 15 server
+ * started with {@link LocalPostgres}, default the embedded H2 file) and {@code service-arg} (one
+ * extra {@code --name=value} for the service, repeatable as {@code service-arg2} and so on).
  */
 public final class WebhookIntakeBenchmark {
 
@@ -39,7 +40,14 @@ public final class WebhookIntakeBenchmark {
     String closedRegistry = "127.0.0.1:" + closedPort();
     options.putIfAbsent("registry", closedRegistry);
 
+    LocalPostgres postgres = null;
     ServiceProcess service = null;
+    if (Boolean.parseBoolean(options.getOrDefault("postgres", "false"))) {
+      postgres = LocalPostgres.start();
+      options.put("service-arg-db-url", "--spring.datasource.url=" + postgres.jdbcUrl());
+      options.put("service-arg-db-user", "--spring.datasource.username=" + postgres.username());
+      options.put("service-arg-db-password", "--spring.datasource.password=");
+    }
     if (!options.containsKey("url")) {
       service = startService(options);
       options.put("url", service.baseUrl());
@@ -49,9 +57,10 @@ public final class WebhookIntakeBenchmark {
       Settings settings = WebhookLoadDriver.settings(options, run);
       System.out.printf(
           Locale.ROOT,
-          "webhook intake: rate=%.0f/s duration=%s concurrency=%d repeat.share=%.2f workers=%s%n",
+          "webhook intake: rate=%.0f/s duration=%s concurrency=%d repeat.share=%.2f workers=%s"
+              + " store=%s%n",
           settings.rate(), settings.duration(), settings.concurrency(), settings.repeatShare(),
-          options.getOrDefault("workers", "2"));
+          options.getOrDefault("workers", "2"), postgres == null ? "h2" : "postgresql");
 
       if (warmup > 0) {
         Result warm = WebhookLoadDriver.run(settings.withDuration(Duration.ofSeconds(warmup), run + "w"));
@@ -73,6 +82,9 @@ public final class WebhookIntakeBenchmark {
       if (service != null) {
         service.stop();
       }
+      if (postgres != null) {
+        postgres.close();
+      }
     }
   }
 
@@ -83,9 +95,6 @@ public final class WebhookIntakeBenchmark {
     arguments.add("--soci-indexer.data-dir=" + work.resolve("data"));
     arguments.add("--soci-indexer.plain-http-registries=" + options.get("registry"));
     arguments.add("--soci-indexer.workers.count=" + options.getOrDefault("workers", "2"));
-    if (options.containsKey("datasource")) {
-      arguments.add("--spring.datasource.url=" + options.get("datasource"));
-    }
     options.forEach(
         (name, value) -> {
           if (name.startsWith("service-arg")) {
