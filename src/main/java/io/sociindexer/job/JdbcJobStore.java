@@ -24,6 +24,8 @@ import org.slf4j.event.Level;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
@@ -58,8 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
  * can still renew, complete or fail the job until another owner claims it, because until then
  * nobody else works on it.
  *
- * <p>Logging: enqueue, cancel, retry and release are logged at INFO. Claims, completions and
- * failures are logged at DEBUG only, because the worker logs them with the duration and error.
+ * <p>Logging: cancel, retry and release are logged at INFO. Enqueues, claims, completions and
+ * failures are logged at DEBUG only, because the caller logs them with more detail: the webhook,
+ * job API and backfill log each job they create, and the worker logs the duration and error.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -97,49 +100,93 @@ public final class JdbcJobStore implements JobStore {
     this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The insert skips a row that a unique index rejects ({@code ON CONFLICT DO NOTHING})
+   * instead of failing, so a duplicate costs no SQL exception and no exception translation. H2
+   * accepts that clause in its PostgreSQL mode, which the default JDBC URL sets with {@code
+   * MODE=PostgreSQL} (checked on H2 2.4.240).
+   */
   @Override
   public Enqueued enqueue(ImageTarget image, String source) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(source, "source");
 
     for (int tries = 1; ; tries++) {
-      try {
-        Job job = insertQueued(image, source);
-        logJob(Level.INFO, job, "job queued");
-        return new Enqueued(job, true);
-      } catch (DuplicateKeyException e) {
-        Optional<Job> active = findActive(image.registry(), image.repository(), image.digest());
-        if (active.isPresent()) {
-          return new Enqueued(active.get(), false);
-        }
-        if (tries == MAX_ENQUEUE_TRIES) {
-          throw new IllegalStateException(
-              "enqueue of " + image + " failed " + tries
-                  + " times on a unique index, but no active job holds the image", e);
-        }
+      Optional<Job> inserted = insertQueued(image, source);
+      if (inserted.isPresent()) {
+        logJob(Level.DEBUG, inserted.get(), "job queued");
+        return new Enqueued(inserted.get(), true);
+      }
+
+      Optional<Job> active = findActive(image.registry(), image.repository(), image.digest());
+      if (active.isPresent()) {
+        return new Enqueued(active.get(), false);
+      }
+      if (tries == MAX_ENQUEUE_TRIES) {
+        throw new IllegalStateException(
+            "enqueue of " + image + " failed " + tries
+                + " times on a unique index, but no active job holds the image");
       }
     }
   }
 
-  private Job insertQueued(ImageTarget image, String source) {
+  /** Inserts a queued job and returns it, or empty when the image already has an active job. */
+  private Optional<Job> insertQueued(ImageTarget image, String source) {
     String insert =
         "INSERT INTO jobs (id, registry, repository, tag, manifest_digest, state, source,"
             + " attempts, created_at, run_after)"
             + " VALUES (:id, :registry, :repository, :tag, :digest, 'queued', :source, 0,"
-            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING";
     UUID id = UUID.randomUUID();
-    return changeAndRead(
-            insert,
-            id,
-            statement ->
-                statement
-                    .param("id", id)
-                    .param("registry", image.registry())
-                    .param("repository", image.repository())
-                    .param("tag", image.tag(), Types.VARCHAR)
-                    .param("digest", digestText(image.digest()), Types.VARCHAR)
-                    .param("source", source))
-        .orElseThrow();
+    UnaryOperator<StatementSpec> params =
+        statement ->
+            statement
+                .param("id", id)
+                .param("registry", image.registry())
+                .param("repository", image.repository())
+                .param("tag", image.tag(), Types.VARCHAR)
+                .param("digest", digestText(image.digest()), Types.VARCHAR)
+                .param("source", source);
+    if (dialect == SqlDialect.POSTGRESQL) {
+      return changeAndRead(insert, id, params);
+    }
+    return insertOnH2(insert, id, image, source, params);
+  }
+
+  /**
+   * Inserts on H2 in one auto-committed statement and builds the job from the bound values and
+   * the timestamps that the database set, which JDBC returns as generated keys. This saves the
+   * transaction and the read-back of {@link #changeAndRead} on the webhook's hot path.
+   */
+  private Optional<Job> insertOnH2(
+      String insert, UUID id, ImageTarget image, String source, UnaryOperator<StatementSpec> params) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    int inserted = params.apply(jdbc.sql(insert)).update(keys, "created_at", "run_after");
+    if (inserted == 0) {
+      return Optional.empty();
+    }
+
+    Map<String, Object> times = keys.getKeys();
+    return Optional.of(
+        new Job(
+            id, image, JobState.QUEUED, source, 0,
+            keyInstant(times, "created_at"), null, null, keyInstant(times, "run_after"),
+            null, null, JobProgress.NONE, null, null));
+  }
+
+  private static Instant keyInstant(Map<String, Object> keys, String column) {
+    Object value = keys == null ? null : keys.get(column);
+    return switch (value) {
+      case OffsetDateTime time -> time.toInstant();
+      case java.sql.Timestamp time -> time.toInstant();
+      case Instant time -> time;
+      case null, default ->
+          throw new IllegalStateException(
+              "H2 returned " + value + " as the generated key " + column
+                  + " of a new job; expected a timestamp with time zone");
+    };
   }
 
   @Override

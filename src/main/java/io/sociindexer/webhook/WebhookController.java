@@ -3,6 +3,7 @@ package io.sociindexer.webhook;
 import io.sociindexer.config.SociIndexerProperties;
 import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.job.Job;
 import io.sociindexer.job.JobEnqueuedEvent;
 import io.sociindexer.job.JobStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,10 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -44,9 +49,14 @@ import org.springframework.web.bind.annotation.RestController;
  * delivery named at least one admitted image (stored now or already queued), else 200, as for a
  * test delivery or one with only deletes. No registry is contacted while the request runs,
  * because registries give their notification endpoints a few seconds at most.
+ *
+ * <p>Workers are woken with a {@link JobEnqueuedEvent} published on a thread of this controller,
+ * not on the request thread, because a listener may wait for a lock that a worker holds while it
+ * claims a job from the database. Wake-ups are coalesced: while one is pending, further jobs add
+ * none, so a burst of deliveries wakes the workers once and the event names one of its jobs.
  */
 @RestController
-public class WebhookController {
+public class WebhookController implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
 
@@ -57,6 +67,10 @@ public class WebhookController {
   private final ApplicationEventPublisher events;
   private final RejectionLog rejections = new RejectionLog();
   private final PushPolicy pushPolicy;
+  private final AtomicBoolean wakeUpPending = new AtomicBoolean();
+  private final ExecutorService wakeUps =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().name("soci-webhook-wakeup").daemon(true).factory());
 
   /**
    * @throws IllegalStateException when two sources share a name
@@ -280,7 +294,7 @@ public class WebhookController {
           target.digest());
       return false;
     }
-    events.publishEvent(new JobEnqueuedEvent(enqueued.job()));
+    wakeWorkers(enqueued.job());
 
     log.info(
         "job accepted job.id={} source={} registry={} repository={} tag={} manifest.digest={}",
@@ -291,6 +305,32 @@ public class WebhookController {
         target.tag(),
         target.digest());
     return true;
+  }
+
+  /** Publishes a {@link JobEnqueuedEvent} for {@code job} unless a wake-up is pending already. */
+  private void wakeWorkers(Job job) {
+    if (!wakeUpPending.compareAndSet(false, true)) {
+      return;
+    }
+    wakeUps.execute(
+        () -> {
+          // Cleared before publishing, so a job stored while listeners run sends another event.
+          wakeUpPending.set(false);
+          try {
+            events.publishEvent(new JobEnqueuedEvent(job));
+          } catch (RuntimeException e) {
+            log.warn(
+                "failed to wake the workers for job.id={}, so they find the job at their next poll",
+                job.id(),
+                e);
+          }
+        });
+  }
+
+  /** Stops the wake-up thread; workers still find stored jobs when they poll. */
+  @Override
+  public void destroy() {
+    wakeUps.shutdownNow();
   }
 
   private static ErrorResponseException tooLarge(String size, long maxBodySize) {
