@@ -141,6 +141,7 @@ public class ServiceConfiguration {
         .credentials(credentialProvider)
         .requestListener(indexingMetrics)
         .plainHttpRegistries(Set.copyOf(properties.getPlainHttpRegistries()))
+        .retryPolicy(properties.getRegistryRequests().toPolicy())
         .userAgent(userAgent())
         .build();
   }

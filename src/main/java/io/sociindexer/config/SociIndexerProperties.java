@@ -4,6 +4,7 @@ import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.SociVersion;
 import io.sociindexer.layer.LayerLimits;
 import io.sociindexer.oci.Platform;
+import io.sociindexer.registry.RequestRetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -113,6 +114,8 @@ public class SociIndexerProperties {
   @Valid @NotNull private Workers workers = new Workers();
 
   @Valid @NotNull private Retry retry = new Retry();
+
+  @Valid @NotNull private RegistryRequests registryRequests = new RegistryRequests();
 
   @Valid @NotNull private Webhook webhook = new Webhook();
 
@@ -265,6 +268,90 @@ public class SociIndexerProperties {
 
     public void setMaxBackoff(Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
+    }
+  }
+
+  /**
+   * Retries of one registry request inside a job: seconds of transient failures that should not
+   * cost a whole job attempt. Longer outages fall to the job-level {@link Retry}.
+   */
+  public static class RegistryRequests {
+
+    /** Attempts of one request in all, the first included; 1 turns request retries off. */
+    @Min(1)
+    @Max(20)
+    private int maxAttempts = 4;
+
+    /** Wait before the second attempt of a request; each later wait doubles, with jitter. */
+    @NotNull private Duration initialBackoff = Duration.ofMillis(250);
+
+    /** Maximum wait between two attempts of a request. */
+    @NotNull private Duration maxBackoff = Duration.ofSeconds(4);
+
+    /**
+     * Longest Retry-After waited inside a request; a registry that asks for longer fails the
+     * request, and the job-level retry waits instead.
+     */
+    @NotNull private Duration maxRetryAfter = Duration.ofSeconds(10);
+
+    /** Times a blob download reopens with a Range request after its body broke mid-stream. */
+    @Min(0)
+    @Max(100)
+    private int maxResumes = 5;
+
+    @AssertTrue(
+        message = "registry-requests.initial-backoff, max-backoff and max-retry-after must not be"
+            + " negative")
+    boolean isDurationsNotNegative() {
+      return initialBackoff != null && !initialBackoff.isNegative()
+          && maxBackoff != null && !maxBackoff.isNegative()
+          && maxRetryAfter != null && !maxRetryAfter.isNegative();
+    }
+
+    /** Returns these settings as the registry client's policy. */
+    public RequestRetryPolicy toPolicy() {
+      return new RequestRetryPolicy(
+          maxAttempts, initialBackoff, maxBackoff, maxRetryAfter, maxResumes);
+    }
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    public Duration getMaxRetryAfter() {
+      return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public int getMaxResumes() {
+      return maxResumes;
+    }
+
+    public void setMaxResumes(int maxResumes) {
+      this.maxResumes = maxResumes;
     }
   }
 
@@ -625,6 +712,14 @@ public class SociIndexerProperties {
 
   public void setRetry(Retry retry) {
     this.retry = retry;
+  }
+
+  public RegistryRequests getRegistryRequests() {
+    return registryRequests;
+  }
+
+  public void setRegistryRequests(RegistryRequests registryRequests) {
+    this.registryRequests = registryRequests;
   }
 
   public Webhook getWebhook() {

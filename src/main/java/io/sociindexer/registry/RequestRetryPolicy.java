@@ -38,10 +38,8 @@ public record RequestRetryPolicy(
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
   /**
-   * Four attempts over about two seconds of backoff, and five resumes per blob download.
-   *
-   * <p>NOTE: the service does not expose these values as configuration properties yet, so every
-   * deployment uses these defaults, including the 10-second cap on {@code Retry-After}.
+   * Four attempts over about two seconds of backoff, and five resumes per blob download. The
+   * service takes its values from {@code soci-indexer.registry-requests.*}, with these defaults.
    */
   public static final RequestRetryPolicy DEFAULT = new RequestRetryPolicy(
       4, Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofSeconds(10), 5);

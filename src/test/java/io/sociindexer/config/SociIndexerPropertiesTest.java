@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.SociVersion;
 import io.sociindexer.layer.LayerLimits;
+import io.sociindexer.registry.RequestRetryPolicy;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -49,6 +51,30 @@ class SociIndexerPropertiesTest {
 
     assertThat(defaults.toIndexOptions().layerLimits()).isEqualTo(LayerLimits.defaults());
     assertThat(limits).isEqualTo(new LayerLimits(8L << 30, 50, 256L << 20, 1000, 64L << 20));
+  }
+
+  @Test
+  void registryRequestSettingsReachPolicy() {
+    SociIndexerProperties.RegistryRequests requests = new SociIndexerProperties.RegistryRequests();
+    SociIndexerProperties.RegistryRequests changed = new SociIndexerProperties.RegistryRequests();
+    changed.setMaxAttempts(2);
+    changed.setInitialBackoff(Duration.ofMillis(100));
+    changed.setMaxBackoff(Duration.ofSeconds(1));
+    changed.setMaxRetryAfter(Duration.ofSeconds(30));
+    changed.setMaxResumes(0);
+
+    assertThat(requests.toPolicy()).isEqualTo(RequestRetryPolicy.DEFAULT);
+    assertThat(changed.toPolicy())
+        .isEqualTo(new RequestRetryPolicy(
+            2, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), 0));
+  }
+
+  @Test
+  void negativeRequestBackoffFailsValidation() {
+    SociIndexerProperties.RegistryRequests requests = new SociIndexerProperties.RegistryRequests();
+    requests.setInitialBackoff(Duration.ofSeconds(-1));
+
+    assertThat(requests.isDurationsNotNegative()).isFalse();
   }
 
   @Test
