@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -67,6 +68,9 @@ public final class GzipCheckpointingInputStream extends InputStream {
   private int inputStart;
   private int inputEnd;
   private boolean sourceEnded;
+
+  /** The array of the last short read, reused by the next read instead of a new one. */
+  private byte[] shortReadBuffer;
 
   /** Next write position in {@code output}; never below {@link #WINDOW_SIZE}. */
   private int outputPosition = WINDOW_SIZE;
@@ -421,19 +425,36 @@ public final class GzipCheckpointingInputStream extends InputStream {
     }
     // The bytes are read into an array the hasher owns afterwards, so they are not copied for it.
     int space = INPUT_CHUNK_SIZE - inputEnd;
-    byte[] chunk = hasher.borrowBuffer(INPUT_CHUNK_SIZE);
+    byte[] chunk = shortReadBuffer != null ? shortReadBuffer : hasher.borrowBuffer(INPUT_CHUNK_SIZE);
+    shortReadBuffer = null;
     int n = source.read(chunk, 0, space);
     while (n == 0) {
       n = source.read(chunk, 0, space);
     }
     if (n < 0) {
+      shortReadBuffer = chunk;
       sourceEnded = true;
       return false;
     }
     MemorySegment.copy(chunk, 0, nativeInput, ValueLayout.JAVA_BYTE, inputEnd, n);
-    hasher.chunk(chunk, 0, n);
+    handToHasher(chunk, n);
     inputEnd += n;
     compressedSize += n;
     return true;
+  }
+
+  /**
+   * Hands the first {@code n} bytes of {@code chunk} to the hasher. The hasher holds every chunk of
+   * the open span until the span ends, so a short read (a network source often returns a few KiB)
+   * gets a copy of its own size, and the large array is kept for the next read. Without that,
+   * each layer could hold hundreds of mostly empty 256 KiB arrays per span.
+   */
+  private void handToHasher(byte[] chunk, int n) throws IOException {
+    if (n >= chunk.length / 4) {
+      hasher.chunk(chunk, 0, n);
+      return;
+    }
+    hasher.chunk(Arrays.copyOf(chunk, n), 0, n);
+    shortReadBuffer = chunk;
   }
 }

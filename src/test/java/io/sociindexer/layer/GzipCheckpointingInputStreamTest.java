@@ -46,6 +46,41 @@ class GzipCheckpointingInputStreamTest {
   }
 
   @Test
+  void shortSourceReadsIndexSame() throws IOException {
+    byte[] content = GzipTestData.content("shortSourceReadsIndexSame", 1_300_000);
+    byte[] gzip = GzipTestData.member(content);
+    Pass whole = GzipTestData.run(gzip, SPAN);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GzipIndex index;
+    try (GzipCheckpointingInputStream in =
+        new GzipCheckpointingInputStream(new TricklingInputStream(gzip, 1500), SPAN)) {
+      in.transferTo(out);
+      index = in.result();
+    }
+
+    assertThat(out.toByteArray()).isEqualTo(content);
+    assertThat(index.compressedDigest()).isEqualTo(whole.index().compressedDigest());
+    assertThat(index.spanDigests()).isEqualTo(whole.index().spanDigests());
+    assertThat(index.checkpoints()).hasSameSizeAs(whole.index().checkpoints());
+  }
+
+  /** Returns at most {@code maxRead} bytes per read, as a network source often does. */
+  private static final class TricklingInputStream extends ByteArrayInputStream {
+    private final int maxRead;
+
+    TricklingInputStream(byte[] bytes, int maxRead) {
+      super(bytes);
+      this.maxRead = maxRead;
+    }
+
+    @Override
+    public synchronized int read(byte[] buffer, int offset, int length) {
+      return super.read(buffer, offset, Math.min(length, maxRead));
+    }
+  }
+
+  @Test
   void fnameHeaderStartsAt16() throws IOException {
     byte[] content = GzipTestData.content("fnameHeaderStartsAt16", 300_000);
     byte[] gzip = GzipTestData.member(content, FNAME, null, "a.tar", null);
