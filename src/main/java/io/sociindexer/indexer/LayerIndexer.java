@@ -119,7 +119,7 @@ public final class LayerIndexer {
 
   private LayerOutcome indexGzip(Descriptor layer, InputStream blob) throws IOException {
     // The zinfo blob (32 KiB per span) lives in native memory until the zTOC is written, so the
-    // heap holds it only once: as the checkpoint list while streaming, then inside the zTOC.
+    // heap contains it only once: as the checkpoint list while streaming, then inside the zTOC.
     try (Arena arena = Arena.ofConfined()) {
       GzipPass pass = readGzip(blob, arena);
       if (pass.skipReason() != null) {
@@ -127,6 +127,7 @@ public final class LayerIndexer {
       }
       verifyBlob(layer, pass.compressedDigest(), pass.compressedSize());
 
+      // The checkpoint bytes stay empty here because ZtocWriter reads them from the native blob.
       CompressionInfo info =
           new CompressionInfo(
               Algorithm.GZIP, pass.spanDigests().size() - 1, pass.spanDigests(), new byte[0]);

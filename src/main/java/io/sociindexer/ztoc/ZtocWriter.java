@@ -116,7 +116,7 @@ public final class ZtocWriter {
 
   /**
    * Builds the zTOC in native memory and copies it once into the returned array, so that the heap
-   * holds the zTOC once however often the builder grows. The builder's own buffer cannot be
+   * contains the zTOC once however often the builder grows. The builder's own buffer cannot be
    * returned: {@code finish} reserves alignment bytes it does not fill, so an exactly sized
    * buffer would still double.
    */
