@@ -248,6 +248,7 @@ public final class ZtocWriter {
     ByteBuffer vector = builder.createUnintializedVector(1, Math.toIntExact(length), 1);
     MemorySegment.copy(checkpointBytes, 0, MemorySegment.ofBuffer(vector), 0, length);
     int checkpoints = builder.endVector();
+
     List<Digest> digests = info.spanDigests();
     int[] digestOffsets = new int[digests.size()];
     for (int i = 0; i < digests.size(); i++) {

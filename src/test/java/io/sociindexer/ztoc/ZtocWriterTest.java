@@ -2,6 +2,7 @@ package io.sociindexer.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.oci.Digest;
 import java.lang.foreign.Arena;
@@ -230,6 +231,7 @@ class ZtocWriterTest {
       MemorySegment segment = arena.allocate(length);
       com.sun.management.ThreadMXBean threads =
           (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      assumeTrue(threads.isThreadAllocatedMemoryEnabled(), "the JVM does not count allocations");
 
       long before = threads.getCurrentThreadAllocatedBytes();
       byte[] bytes = ZtocWriter.serialize(ztoc, segment);
