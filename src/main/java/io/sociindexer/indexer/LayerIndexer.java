@@ -21,6 +21,8 @@ import io.sociindexer.ztoc.ZtocWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 
@@ -116,33 +118,62 @@ public final class LayerIndexer {
   }
 
   private LayerOutcome indexGzip(Descriptor layer, InputStream blob) throws IOException {
-    GzipIndex gzipIndex;
-    TarEntries entries;
-    long archiveSize;
+    // The zinfo blob (32 KiB per span) lives in native memory until the zTOC is written, so the
+    // heap contains it only once: as the checkpoint list while streaming, then inside the zTOC.
+    try (Arena arena = Arena.ofConfined()) {
+      GzipPass pass = readGzip(blob, arena);
+      if (pass.skipReason() != null) {
+        return LayerOutcome.skipped(layer, pass.skipReason());
+      }
+      verifyBlob(layer, pass.compressedDigest(), pass.compressedSize());
+
+      // The checkpoint bytes stay empty here because ZtocWriter reads them from the native blob.
+      CompressionInfo info =
+          new CompressionInfo(
+              Algorithm.GZIP, pass.spanDigests().size() - 1, pass.spanDigests(), new byte[0]);
+      return buildOutcome(
+          layer, pass.compressedSize(), pass.archiveSize(), pass.entries(), info, pass.zinfo());
+    }
+  }
+
+  /**
+   * Reads the gzip layer and moves its checkpoints into a zinfo blob in {@code arena}. The
+   * checkpoint list is reachable only from this frame, so it can be collected once this returns.
+   */
+  private GzipPass readGzip(InputStream blob, Arena arena) throws IOException {
     // Closing the gzip stream stops its span hasher when the tar is rejected early. It also closes
     // the blob, which the caller closes again without harm.
     try (GzipCheckpointingInputStream gzip =
         new GzipCheckpointingInputStream(blob, options.spanSize(), options.layerLimits())) {
       GoTarReader tar = new GoTarReader(gzip);
-      entries = readEntries(tar);
+      TarEntries entries = readEntries(tar);
       if (entries.unsupportedReason() != null) {
-        return LayerOutcome.skipped(layer, entries.unsupportedReason());
+        return new GzipPass(entries.unsupportedReason(), List.of(), 0, List.of(), 0, null, null);
       }
-      archiveSize = tar.position();
+      long archiveSize = tar.position();
       gzip.drainToEnd();
-      gzipIndex = gzip.result();
+      GzipIndex index = gzip.result();
+      MemorySegment zinfo = Zinfo.toSegment(index.checkpoints(), options.spanSize(), arena);
+      return new GzipPass(
+          null,
+          entries.list(),
+          archiveSize,
+          index.spanDigests(),
+          index.compressedSize(),
+          index.compressedDigest(),
+          zinfo);
     }
-    verifyBlob(layer, gzipIndex.compressedDigest(), gzipIndex.compressedSize());
-
-    int checkpoints = gzipIndex.checkpoints().size();
-    CompressionInfo info =
-        new CompressionInfo(
-            Algorithm.GZIP,
-            checkpoints - 1,
-            gzipIndex.spanDigests(),
-            Zinfo.toBlob(gzipIndex.checkpoints(), options.spanSize()));
-    return buildOutcome(layer, gzipIndex.compressedSize(), archiveSize, entries.list(), info);
   }
+
+  /** What one pass over a gzip layer yields, without the checkpoint list. */
+  private record GzipPass(
+      String skipReason,
+      List<FileMetadata> entries,
+      long archiveSize,
+      List<Digest> spanDigests,
+      long compressedSize,
+      Digest compressedDigest,
+      MemorySegment zinfo) {}
 
   private LayerOutcome indexUncompressed(Descriptor layer, InputStream blob) throws IOException {
     UncompressedLayerStream raw = new UncompressedLayerStream(blob, options.spanSize());
@@ -162,7 +193,8 @@ public final class LayerIndexer {
             spans.size() - 1,
             spans,
             TarZinfo.serialize(options.spanSize(), raw.size()));
-    return buildOutcome(layer, raw.size(), archiveSize, entries.list(), info);
+    MemorySegment checkpoints = MemorySegment.ofArray(info.checkpoints());
+    return buildOutcome(layer, raw.size(), archiveSize, entries.list(), info, checkpoints);
   }
 
   private TarEntries readEntries(GoTarReader tar) throws IOException {
@@ -188,7 +220,8 @@ public final class LayerIndexer {
       long compressedSize,
       long archiveSize,
       List<FileMetadata> entries,
-      CompressionInfo info) {
+      CompressionInfo info,
+      MemorySegment checkpoints) {
     Ztoc ztoc =
         new Ztoc(
             Ztoc.VERSION,
@@ -197,7 +230,7 @@ public final class LayerIndexer {
             archiveSize,
             entries,
             info);
-    byte[] bytes = ZtocWriter.serialize(ztoc);
+    byte[] bytes = ZtocWriter.serialize(ztoc, checkpoints);
     Descriptor descriptor = Descriptor.of(MediaType.OCTET_STREAM, bytes);
     return new LayerOutcome(
         layer,

@@ -1,5 +1,7 @@
 package io.sociindexer.layer;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -41,6 +43,31 @@ public final class Zinfo {
    *     is outside 0 to 7, or the blob would exceed the maximum Java array size
    */
   public static byte[] toBlob(List<Checkpoint> checkpoints, long spanSize) {
+    ByteBuffer blob = ByteBuffer.allocate(blobSize(checkpoints));
+    writeBlob(checkpoints, spanSize, blob);
+    return blob.array();
+  }
+
+  /**
+   * Encodes {@code checkpoints} as a version 2 blob into native memory of {@code arena}, so that
+   * the blob does not take Java heap; it stays valid until the arena is closed. The bytes are the
+   * same as {@link #toBlob}'s.
+   *
+   * @throws IllegalArgumentException as {@link #toBlob} does
+   */
+  public static MemorySegment toSegment(List<Checkpoint> checkpoints, long spanSize, Arena arena) {
+    MemorySegment blob = arena.allocate(blobSize(checkpoints));
+    writeBlob(checkpoints, spanSize, blob.asByteBuffer());
+    return blob;
+  }
+
+  /**
+   * Returns the size of the version 2 blob of {@code checkpoints}.
+   *
+   * @throws IllegalArgumentException when the list is empty or the blob would exceed the maximum
+   *     Java array size, which is also the limit of a flatbuffer vector
+   */
+  private static int blobSize(List<Checkpoint> checkpoints) {
     if (checkpoints.isEmpty()) {
       throw new IllegalArgumentException("cannot encode a zinfo blob without checkpoints");
     }
@@ -52,14 +79,17 @@ public final class Zinfo {
               + size
               + " bytes, more than a Java array holds; use a larger span size");
     }
+    return (int) size;
+  }
 
-    ByteBuffer blob = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+  /** Writes the blob from the target's position; the target has room for {@link #blobSize}. */
+  private static void writeBlob(List<Checkpoint> checkpoints, long spanSize, ByteBuffer target) {
+    ByteBuffer blob = target.order(ByteOrder.LITTLE_ENDIAN);
     blob.putInt(checkpoints.size());
     blob.putLong(spanSize);
     for (int i = 0; i < checkpoints.size(); i++) {
       putCheckpoint(blob, checkpoints.get(i), i);
     }
-    return blob.array();
   }
 
   /**

@@ -2,7 +2,10 @@ package io.sociindexer.ztoc;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import io.sociindexer.oci.Digest;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +53,8 @@ public final class ZtocWriter {
 
   private static final int XATTR_OVERHEAD = 32;
 
-  /** The builder's buffer cannot exceed 2 GiB; start at most at 1 GiB and let it grow. */
-  private static final long MAX_INITIAL_SIZE = 1L << 30;
+  /** Largest Java array, and so the largest zTOC. */
+  private static final long MAX_SIZE = Integer.MAX_VALUE - 8;
 
   private ZtocWriter() {}
 
@@ -61,24 +64,95 @@ public final class ZtocWriter {
    * @throws IllegalArgumentException when the result would exceed the 2 GiB flatbuffer limit
    */
   public static byte[] serialize(Ztoc ztoc) {
+    return serialize(ztoc, MemorySegment.ofArray(ztoc.compressionInfo().checkpoints()));
+  }
+
+  /**
+   * Serializes the zTOC with {@code checkpoints} as the bytes of its {@code checkpoints} field,
+   * for a caller that keeps a large gzip zinfo blob off the Java heap. The result is the same as
+   * {@link #serialize(Ztoc)} of the zTOC whose compression info contains these bytes.
+   *
+   * <p>Memory: the returned array is the only heap buffer of the zTOC's size; the builder works in
+   * native memory that is freed before this returns.
+   *
+   * @param ztoc the zTOC; its {@code compressionInfo().checkpoints()} must be empty, or hold
+   *     exactly the bytes of {@code checkpoints}
+   * @throws IllegalArgumentException when the zTOC contains other checkpoint bytes, or the result
+   *     would exceed the 2 GiB flatbuffer limit
+   */
+  public static byte[] serialize(Ztoc ztoc, MemorySegment checkpoints) {
+    requireSameCheckpoints(ztoc.compressionInfo().checkpoints(), checkpoints);
+    if (checkpoints.byteSize() > MAX_SIZE) {
+      throw tooLarge(ztoc, checkpoints.byteSize(), null);
+    }
     try {
-      return build(ztoc);
+      return build(ztoc, checkpoints);
     } catch (AssertionError e) {
       // FlatBufferBuilder signals a buffer that cannot grow past 2 GiB with an AssertionError.
-      throw new IllegalArgumentException(
-          "zTOC with " + ztoc.entries().size() + " entries and " + ztoc.compressionInfo().checkpoints().length
-              + " checkpoint bytes exceeds the 2 GiB flatbuffer limit; use a larger span size",
-          e);
+      throw tooLarge(ztoc, checkpoints.byteSize(), e);
     }
   }
 
-  private static byte[] build(Ztoc ztoc) {
-    FlatBufferBuilder builder = new FlatBufferBuilder(estimateSize(ztoc));
+  private static void requireSameCheckpoints(byte[] stored, MemorySegment checkpoints) {
+    boolean same =
+        stored.length == checkpoints.byteSize()
+            && MemorySegment.mismatch(
+                    MemorySegment.ofArray(stored), 0, stored.length, checkpoints, 0, stored.length)
+                < 0;
+    if (stored.length != 0 && !same) {
+      throw new IllegalArgumentException(
+          "the zTOC's compression info contains " + stored.length + " checkpoint bytes that differ"
+              + " from the " + checkpoints.byteSize() + " bytes given; pass an empty array in"
+              + " the compression info when the checkpoints are given separately");
+    }
+  }
 
+  private static IllegalArgumentException tooLarge(Ztoc ztoc, long checkpointBytes, Throwable e) {
+    return new IllegalArgumentException(
+        "zTOC with " + ztoc.entries().size() + " entries and " + checkpointBytes
+            + " checkpoint bytes exceeds the 2 GiB flatbuffer limit; use a larger span size",
+        e);
+  }
+
+  /**
+   * Builds the zTOC in native memory and copies it once into the returned array, so that the heap
+   * contains the zTOC once however often the builder grows. The builder's own buffer cannot be
+   * returned: {@code finish} reserves alignment bytes it does not fill, so an exactly sized
+   * buffer would still double.
+   */
+  private static byte[] build(Ztoc ztoc, MemorySegment checkpoints) {
+    // An estimate an eighth above the entries' share usually keeps the builder from growing, which
+    // would double its native buffer and copy it.
+    long tocSize = estimateTocSize(ztoc);
+    long estimate = checkpoints.byteSize() + tocSize + tocSize / 8;
+    try (Arena arena = Arena.ofConfined()) {
+      FlatBufferBuilder builder =
+          new FlatBufferBuilder((int) Math.min(estimate, MAX_SIZE), nativeBuffers(arena));
+      write(builder, ztoc, checkpoints);
+      return builder.sizedByteArray();
+    }
+  }
+
+  /**
+   * Returns a factory of little-endian buffers in {@code arena}. A buffer the builder outgrows
+   * stays allocated until the arena closes.
+   */
+  private static FlatBufferBuilder.ByteBufferFactory nativeBuffers(Arena arena) {
+    return new FlatBufferBuilder.ByteBufferFactory() {
+      @Override
+      public ByteBuffer newByteBuffer(int capacity) {
+        return arena.allocate(capacity).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      }
+    };
+  }
+
+  /** Writes the zTOC in soci's builder order, with {@code checkpoints} as the checkpoint bytes. */
+  private static void write(FlatBufferBuilder builder, Ztoc ztoc, MemorySegment checkpoints) {
     int version = builder.createString(ztoc.version());
     int buildTool = builder.createString(ztoc.buildToolIdentifier());
     int toc = writeToc(builder, ztoc.entries());
-    int compressionInfo = writeCompressionInfo(builder, ztoc.compressionInfo());
+    int compressionInfo =
+        writeCompressionInfo(builder, ztoc.compressionInfo(), checkpoints);
 
     builder.startTable(ZTOC_FIELDS);
     builder.addOffset(ZTOC_VERSION, version, 0);
@@ -89,21 +163,18 @@ public final class ZtocWriter {
     builder.addOffset(ZTOC_COMPRESSION_INFO, compressionInfo, 0);
     int root = builder.endTable();
     builder.finish(root);
-    return builder.sizedByteArray();
   }
 
   /**
-   * Estimates the serialized size, so that the builder rarely grows. Each growth doubles the
-   * buffer and copies it, which for a zTOC of millions of entries would briefly hold three times
-   * its size. The estimate only sets the initial capacity, never the bytes written.
+   * Estimates the serialized size without the checkpoint bytes. The estimate only sets the
+   * builder's initial capacity, never the bytes written.
    */
-  static int estimateSize(Ztoc ztoc) {
-    long size = 1024L + ztoc.compressionInfo().checkpoints().length;
-    size += 80L * ztoc.compressionInfo().spanDigests().size();
+  private static long estimateTocSize(Ztoc ztoc) {
+    long size = 1024L + 80L * ztoc.compressionInfo().spanDigests().size();
     for (FileMetadata entry : ztoc.entries()) {
       size += estimateSize(entry);
     }
-    return (int) Math.min(size, MAX_INITIAL_SIZE);
+    return size;
   }
 
   /** Estimates the bytes one entry takes in the serialized zTOC. */
@@ -170,8 +241,14 @@ public final class ZtocWriter {
     return writeOffsetVector(builder, offsets);
   }
 
-  private static int writeCompressionInfo(FlatBufferBuilder builder, CompressionInfo info) {
-    int checkpoints = builder.createByteVector(info.checkpoints());
+  private static int writeCompressionInfo(
+      FlatBufferBuilder builder, CompressionInfo info, MemorySegment checkpointBytes) {
+    // Fills the vector in place: the same bytes createByteVector writes, without a heap copy.
+    long length = checkpointBytes.byteSize();
+    ByteBuffer vector = builder.createUnintializedVector(1, Math.toIntExact(length), 1);
+    MemorySegment.copy(checkpointBytes, 0, MemorySegment.ofBuffer(vector), 0, length);
+    int checkpoints = builder.endVector();
+
     List<Digest> digests = info.spanDigests();
     int[] digestOffsets = new int[digests.size()];
     for (int i = 0; i < digests.size(); i++) {

@@ -3,6 +3,9 @@ package io.sociindexer.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -39,6 +42,27 @@ class ZinfoTest {
         .isEqualTo("0504030201000000" + "0807060000000000" + "05");
     assertThat(blob[second + 17]).isEqualTo((byte) 0x11);
     assertThat(blob[blob.length - 1]).isEqualTo((byte) 0x22);
+  }
+
+  @Test
+  void segmentMatchesBlob() {
+    List<Checkpoint> checkpoints = checkpoints(3);
+
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment segment = Zinfo.toSegment(checkpoints, 4194304, arena);
+
+      assertThat(segment.toArray(ValueLayout.JAVA_BYTE))
+          .isEqualTo(Zinfo.toBlob(checkpoints, 4194304));
+    }
+  }
+
+  @Test
+  void segmentRejectsEmptyList() {
+    try (Arena arena = Arena.ofConfined()) {
+      assertThatThrownBy(() -> Zinfo.toSegment(List.of(), 4194304, arena))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("without checkpoints");
+    }
   }
 
   @Test

@@ -2,11 +2,16 @@ package io.sociindexer.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sociindexer.oci.Digest;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +179,75 @@ class ZtocWriterTest {
     assertThat(info.algorithm()).isEqualTo(CompressionInfo.Algorithm.UNCOMPRESSED);
     assertThatThrownBy(() -> TarZinfo.forUncompressed(4, 5, List.of(digest)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void separateCheckpointsMatchInline() {
+    for (int length : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 65_543, 32_785 * 3 + 12}) {
+      byte[] checkpoints = new byte[length];
+      new SplittableRandom(length).nextBytes(checkpoints);
+      Ztoc inline = withCheckpoints(checkpoints);
+
+      byte[] separate =
+          ZtocWriter.serialize(withCheckpoints(new byte[0]), MemorySegment.ofArray(checkpoints));
+
+      assertThat(separate).as("checkpoint length %d", length).isEqualTo(ZtocWriter.serialize(inline));
+    }
+  }
+
+  @Test
+  void separateCheckpointsFromNativeMemory() throws Exception {
+    byte[] checkpoints = new byte[100_003];
+    new SplittableRandom(7).nextBytes(checkpoints);
+    byte[] expected = ZtocWriter.serialize(withCheckpoints(checkpoints));
+
+    byte[] actual;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment segment = arena.allocate(checkpoints.length);
+      MemorySegment.copy(MemorySegment.ofArray(checkpoints), 0, segment, 0, checkpoints.length);
+      actual = ZtocWriter.serialize(withCheckpoints(new byte[0]), segment);
+    }
+
+    assertThat(actual).isEqualTo(expected);
+    assertThat(ZtocReader.parse(actual).compressionInfo().checkpoints()).isEqualTo(checkpoints);
+  }
+
+  @Test
+  void separateCheckpointsRejectOtherInlineBytes() {
+    Ztoc ztoc = withCheckpoints(new byte[] {1, 2, 3});
+
+    assertThatThrownBy(() -> ZtocWriter.serialize(ztoc, MemorySegment.ofArray(new byte[] {1, 2, 4})))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3 checkpoint bytes that differ");
+  }
+
+  @Test
+  void serializeAllocatesOnlyTheResult() {
+    // 32 MiB of checkpoints in native memory: the heap should see the result array once, not the
+    // two or three copies a growing builder and sizedByteArray() make.
+    int length = 32 << 20;
+    Ztoc ztoc = withCheckpoints(new byte[0]);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment segment = arena.allocate(length);
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      assumeTrue(threads.isThreadAllocatedMemoryEnabled(), "the JVM does not count allocations");
+
+      long before = threads.getCurrentThreadAllocatedBytes();
+      byte[] bytes = ZtocWriter.serialize(ztoc, segment);
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+      assertThat(bytes.length).isGreaterThan(length);
+      assertThat(allocated).isLessThan(bytes.length + (1L << 20));
+    }
+  }
+
+  private static Ztoc withCheckpoints(byte[] checkpoints) {
+    Ztoc sample = sampleZtoc(CompressionInfo.Algorithm.GZIP);
+    CompressionInfo info = sample.compressionInfo();
+    return new Ztoc(sample.version(), sample.buildToolIdentifier(), sample.compressedArchiveSize(),
+        sample.uncompressedArchiveSize(), sample.entries(),
+        new CompressionInfo(info.algorithm(), info.maxSpanId(), info.spanDigests(), checkpoints));
   }
 
   private static FileMetadata entry(String name, long offset, long size) {
