@@ -289,7 +289,7 @@ public class SociIndexerProperties {
     @NotNull private Duration maxBackoff = Duration.ofSeconds(4);
 
     /**
-     * Longest Retry-After waited inside a request; a registry that asks for longer fails the
+     * Longest Retry-After waited inside a request; a registry that requests a longer wait fails the
      * request, and the job-level retry waits instead.
      */
     @NotNull private Duration maxRetryAfter = Duration.ofSeconds(10);
