@@ -5,6 +5,7 @@ import java.util.Set;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -96,6 +97,10 @@ public abstract class DistributionFormatSource implements WebhookSource {
   private DistributionEnvelope parse(byte[] body) {
     try {
       return jsonMapper.readValue(body, DistributionEnvelope.class);
+    } catch (MismatchedInputException e) {
+      // Jackson's message names the Java target type, which tells a sender nothing.
+      throw new InvalidNotificationException(
+          "malformed notification JSON: expected an object with an \"events\" array", e);
     } catch (JacksonException e) {
       throw new InvalidNotificationException(
           "malformed notification JSON: " + e.getOriginalMessage(), e);

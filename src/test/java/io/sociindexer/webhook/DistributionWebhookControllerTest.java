@@ -167,6 +167,14 @@ class DistributionWebhookControllerTest {
   }
 
   @Test
+  void arrayBodyRejectedPlainly() {
+    HttpResponse<String> response = http.post(PATH, EVENTS_V2, "[1,2]");
+
+    assertProblem(response, 400, "expected an object with an \"events\" array");
+    assertThat(response.body()).doesNotContain("io.sociindexer");
+  }
+
+  @Test
   void emptyBodyRejected() {
     assertProblem(http.post(PATH, EVENTS_V2, ""), 400, "malformed notification JSON");
   }
