@@ -59,12 +59,14 @@ public class ApiProperties {
     NONE
   }
 
-  @AssertTrue(message = "api.max-body-size must be greater than zero")
+  @AssertTrue(message = "soci-indexer.api.max-body-size must be greater than zero")
   boolean isMaxBodySizePositive() {
     return maxBodySize != null && maxBodySize.toBytes() > 0;
   }
 
-  @AssertTrue(message = "each of api.tokens must have at least 16 characters and no spaces")
+  @AssertTrue(
+      message = "each token in soci-indexer.api.tokens must have at least 16 characters and no"
+          + " whitespace; generate one with: openssl rand -hex 32")
   boolean isTokenListValid() {
     return tokens.stream().allMatch(ApiProperties::isUsableToken);
   }

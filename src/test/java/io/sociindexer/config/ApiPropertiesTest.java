@@ -36,7 +36,7 @@ class ApiPropertiesTest {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .hasStackTraceContaining("at least 16 characters and no spaces"));
+                    .hasStackTraceContaining("at least 16 characters and no whitespace"));
   }
 
   @Test
@@ -46,7 +46,7 @@ class ApiPropertiesTest {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .hasStackTraceContaining("at least 16 characters and no spaces"));
+                    .hasStackTraceContaining("at least 16 characters and no whitespace"));
   }
 
   @Test
