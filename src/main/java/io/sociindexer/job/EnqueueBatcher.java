@@ -25,7 +25,7 @@ final class EnqueueBatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EnqueueBatcher.class);
 
-  /** Enqueues stored in one transaction at most, which bounds the time a batch holds rows. */
+  /** Maximum enqueues in one transaction, which bounds how long one batch takes. */
   static final int MAX_BATCH = 256;
 
   private static final long CLOSE_WAIT_MILLIS = 10_000;
@@ -41,8 +41,9 @@ final class EnqueueBatcher implements AutoCloseable {
   private boolean closed;
 
   /**
-   * @param batchWriter stores the requests in one transaction and returns one outcome per request
-   *     in order, or null for a request that must run again alone; throws to roll back the batch
+   * @param batchWriter stores the requests in one transaction and returns one outcome per request,
+   *     in order. An outcome is null for a request that must run again alone. It throws to roll
+   *     back the batch.
    * @param singleWriter stores one request in its own transaction
    */
   EnqueueBatcher(
@@ -70,8 +71,8 @@ final class EnqueueBatcher implements AutoCloseable {
       return request.result().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      // NOTE: the row may still be committed by the writer; the caller reports a failure, and a
-      // sender that delivers again gets the stored job as a duplicate.
+      // NOTE: the writer may still commit the row although the caller reports a failure. A sender
+      // that delivers again then gets the stored job as a duplicate.
       throw new IllegalStateException(
           "interrupted while waiting for the enqueue of " + request.image() + " to commit", e);
     } catch (ExecutionException e) {

@@ -127,7 +127,7 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
 
   /**
    * Stores the enqueues of a group commit in one transaction: each row is inserted with {@code ON
-   * CONFLICT DO NOTHING}, and a conflicting one is answered with the active job, which may be a
+   * CONFLICT DO NOTHING}, and for a conflicting one the active job is returned, which may be a
    * row inserted earlier in the same batch. Returns null for a conflict whose active job is not
    * visible, so that the request runs again alone.
    */
@@ -208,9 +208,9 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
   }
 
   /**
-   * Inserts on H2 in one auto-committed statement and builds the job from the bound values and
+   * Inserts on H2 in one statement and builds the job from the bound values and
    * the timestamps that the database set, which JDBC returns as generated keys. This saves the
-   * transaction and the read-back of {@link #changeAndRead} on the webhook's hot path.
+   * read-back of {@link #changeAndRead} on the webhook's hot path.
    */
   private Optional<Job> insertOnH2(
       String insert, UUID id, ImageTarget image, String source, UnaryOperator<StatementSpec> params) {
@@ -393,10 +393,10 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
   }
 
   /**
-   * Locks the oldest claimable row on H2 and returns its id. H2 2.4.240 reads every claimable row
-   * for the claim query, because of its OR condition and because {@code FOR UPDATE} stops it from
-   * stopping at the limit; with tens of thousands of queued jobs that took a large share of the
-   * service's CPU. So this first reads a few of the oldest due queued and expired running rows
+   * Locks the oldest claimable row on H2 and returns its id. For the full claim query H2 2.4.240
+   * reads every claimable row, because of its OR condition and because with {@code FOR UPDATE} it
+   * does not stop at the limit (seen with EXPLAIN ANALYZE). With tens of thousands of queued jobs
+   * that took about a third of the service's CPU. So this first reads a few of the oldest due queued and expired running rows
    * along the index {@code jobs_claim_idx (state, created_at, seq)}, which H2 stops reading at the
    * limit, and locks the oldest unlocked one of those. Only when all of them are locked by other
    * claims does it run the full query.
