@@ -5,6 +5,7 @@ import java.util.Set;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,14 +32,15 @@ public abstract class DistributionFormatSource implements WebhookSource {
 
   private final String name;
   private final SenderCredentials credentials;
-  private final JsonMapper jsonMapper;
+  /** Reads envelopes without looking up their deserializer for each notification. */
+  private final ObjectReader envelopeReader;
   private final DistributionEventMapper eventMapper;
 
   protected DistributionFormatSource(
       String name, SenderCredentials credentials, JsonMapper jsonMapper, PushPolicy pushPolicy) {
     this.name = name;
     this.credentials = credentials;
-    this.jsonMapper = jsonMapper;
+    this.envelopeReader = jsonMapper.readerFor(DistributionEnvelope.class);
     this.eventMapper = new DistributionEventMapper(pushPolicy);
   }
 
@@ -96,7 +98,7 @@ public abstract class DistributionFormatSource implements WebhookSource {
 
   private DistributionEnvelope parse(byte[] body) {
     try {
-      return jsonMapper.readValue(body, DistributionEnvelope.class);
+      return envelopeReader.readValue(body);
     } catch (MismatchedInputException e) {
       // Jackson's message names the Java target type, which tells a sender nothing.
       throw new InvalidNotificationException(

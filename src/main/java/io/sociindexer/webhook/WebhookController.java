@@ -206,7 +206,10 @@ public class WebhookController implements DisposableBean {
       throw tooLarge(declared + " bytes", maxBodySize);
     }
 
-    int readLimit = (int) Math.min(maxBodySize + 1, Integer.MAX_VALUE - 8);
+    // With a declared length, readNBytes allocates the body once at its size; without, it reads
+    // in chunks up to one byte past the limit.
+    int readLimit =
+        declared >= 0 ? (int) declared : (int) Math.min(maxBodySize + 1, Integer.MAX_VALUE - 8);
     byte[] body;
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(readLimit);
