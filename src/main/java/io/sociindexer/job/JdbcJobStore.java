@@ -557,8 +557,8 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
   @Override
   public Optional<Job> retry(UUID id) {
     String update =
-        "UPDATE jobs SET state = 'queued', run_after = CURRENT_TIMESTAMP, finished_at = NULL,"
-            + " lease_owner = NULL, lease_until = NULL"
+        "UPDATE jobs SET state = 'queued', attempts = 0, run_after = CURRENT_TIMESTAMP,"
+            + " finished_at = NULL, lease_owner = NULL, lease_until = NULL"
             + " WHERE id = :id AND state IN ('failed', 'cancelled')";
     try {
       Optional<Job> queued = changeAndRead(update, id, statement -> statement.param("id", id));

@@ -67,7 +67,10 @@ public interface JobStore {
    */
   boolean fail(UUID id, String owner, JobError error, Instant retryAt);
 
-  /** Queues a failed or cancelled job again; empty when the job is missing or still active. */
+  /**
+   * Queues a failed or cancelled job again with a new budget of attempts, so the retry policy
+   * and the limit on claims count from zero. Empty when the job is missing or still active.
+   */
   Optional<Job> retry(UUID id);
 
   /** Cancels a queued job; empty when the job is missing, running or already final. */

@@ -100,7 +100,7 @@ public abstract class DistributionFormatSource implements WebhookSource {
     try {
       return envelopeReader.readValue(body);
     } catch (MismatchedInputException e) {
-      // Jackson's message names the Java target type, which tells a sender nothing.
+      // Jackson's message names the Java target type, which means nothing to a sender.
       throw new InvalidNotificationException(
           "malformed notification JSON: expected an object with an \"events\" array", e);
     } catch (JacksonException e) {
