@@ -105,10 +105,26 @@ class ContainerImageIntegrationTest {
           .as("the job store in the data directory, written as user 10001")
           .isRegularFile();
     } finally {
-      service.destroy();
-      service.waitFor(30, TimeUnit.SECONDS);
+      stop(service);
     }
     assertThat(config.get("config").get("User").asString()).isEqualTo("10001:10001");
+  }
+
+  /**
+   * Stops the service and everything under it. chroot's --userspec changes the user, which clears
+   * the parent-death signal that unshare's --kill-child sets, so the service would outlive unshare.
+   */
+  private static void stop(Process service) throws InterruptedException {
+    List<ProcessHandle> descendants = service.descendants().toList();
+    descendants.forEach(ProcessHandle::destroy);
+    service.destroy();
+    for (ProcessHandle process : descendants) {
+      process.onExit().completeOnTimeout(process, 30, TimeUnit.SECONDS).join();
+      process.destroyForcibly();
+    }
+    if (!service.waitFor(30, TimeUnit.SECONDS)) {
+      service.destroyForcibly();
+    }
   }
 
   private static String imageTag() throws IOException {
