@@ -20,6 +20,16 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export PATH="$JAVA_HOME/bin:$PATH"
 
+if [[ "${BENCHMARK_REGISTRY:-1}" != 0 ]]; then
+  for tool in docker-registry skopeo; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "$tool not found: the registry run needs the Debian packages docker-registry and" \
+        "skopeo (scripts/test.sh installs them); set BENCHMARK_REGISTRY=0 to skip that run" >&2
+      exit 1
+    fi
+  done
+fi
+
 dir="${BENCHMARK_DIR:-target/benchmark/image}"
 layer_mib="${BENCHMARK_LAYER_MIB:-512}"
 mkdir -p "$dir"
