@@ -82,8 +82,12 @@ public class InMemoryJobStore implements JobStore {
     if (job == null || (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED)) {
       return Optional.empty();
     }
-    return Optional.of(
-        replace(job, JobState.QUEUED, null, tick(), job.progress(), job.result(), job.error()));
+    Job retried =
+        new Job(
+            job.id(), job.image(), JobState.QUEUED, job.source(), 0, job.createdAt(),
+            job.startedAt(), null, tick(), null, null, job.progress(), job.result(), job.error());
+    jobs.put(retried.id(), retried);
+    return Optional.of(retried);
   }
 
   @Override

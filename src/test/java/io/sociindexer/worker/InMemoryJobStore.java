@@ -172,7 +172,7 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public synchronized Optional<Job> retry(UUID id) {
     Job job = jobs.get(id);
-    if (job == null || job.state().isActive()) {
+    if (job == null || (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED)) {
       return Optional.empty();
     }
     return Optional.of(update(id, j -> copy(j, JobState.QUEUED, 0, null, null)));
