@@ -72,7 +72,8 @@ public final class IndexCommand {
         --tag TAG               tag in the layout to index (default: its only tag)
         -h, --help              print this help
 
-      SIZE is a byte count such as 4194304, 4MiB or 512KiB. Every option that takes a value
+      SIZE is a byte count such as 4194304, 4MiB, 4MB or 512KB; as in the service's
+      configuration, KB, MB and GB are powers of 1024. Every option that takes a value
       also accepts the form --option=value, such as --span-size=2MiB.
       Exit status: 0 when indexed or when no layer needed a zTOC, 1 on failure, 2 on usage errors.
       """;

@@ -174,6 +174,23 @@ class IndexCommandTest {
     assertThat(ByteSizes.parse("--x", "4194304")).isEqualTo(4194304L);
   }
 
+  @Test
+  void byteSizesAcceptConfigurationUnits() {
+    assertThat(ByteSizes.parse("--x", "10MB")).isEqualTo(10L << 20);
+    assertThat(ByteSizes.parse("--x", "512KB")).isEqualTo(512L << 10);
+    assertThat(ByteSizes.parse("--x", "2GB")).isEqualTo(2L << 30);
+    assertThat(ByteSizes.parse("--x", "1TB")).isEqualTo(1L << 40);
+    assertThat(ByteSizes.parse("--x", "1TiB")).isEqualTo(1L << 40);
+  }
+
+  @Test
+  void byteSizesRejectUnknownUnit() {
+    assertThatThrownBy(() -> ByteSizes.parse("--span-size", "4XB"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid size for --span-size: '4XB'")
+        .hasMessageContaining("4MB");
+  }
+
   private static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
