@@ -66,8 +66,25 @@ def main():
 def render(metadata):
     """Return the whole Markdown page for the properties in `metadata`."""
     properties = sorted(metadata.get("properties", []), key=lambda p: p["name"])
-    rows = [row(p) for p in properties if p["name"].startswith("soci-indexer.")]
-    return HEADER + "".join(rows)
+    properties = merge_duplicates(p for p in properties if p["name"].startswith("soci-indexer."))
+    return HEADER + "".join(row(p) for p in properties)
+
+
+def merge_duplicates(properties):
+    """Return one property per name. Two classes may bind the same map (such as the webhook
+    sources, for authentication and for filters); the row names both types and descriptions."""
+    merged = {}
+    for prop in properties:
+        earlier = merged.get(prop["name"])
+        if earlier is None:
+            merged[prop["name"]] = dict(prop)
+            continue
+        if prop.get("type") and prop.get("type") != earlier.get("type"):
+            earlier["type"] = earlier.get("type", "") + ", " + prop["type"]
+        description = prop.get("description", "")
+        if description and description not in earlier.get("description", ""):
+            earlier["description"] = (earlier.get("description", "") + " " + description).strip()
+    return list(merged.values())
 
 
 def row(prop):

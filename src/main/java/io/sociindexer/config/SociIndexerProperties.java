@@ -372,7 +372,7 @@ public class SociIndexerProperties {
     /**
      * Sender authentication of each webhook source, keyed by the source name in
      * {@code /webhooks/{name}}, such as {@code harbor}. A source without an entry uses the
-     * defaults of {@link WebhookSourceSettings}.
+     * defaults listed under {@code soci-indexer.webhook.sources.<name>}.
      */
     @Valid @NotNull private Map<String, WebhookSourceSettings> sources = new LinkedHashMap<>();
 

@@ -13,7 +13,7 @@ public class ArtifactorySourceProperties {
 
   /**
    * The secret token of the Artifactory webhook. When empty, every delivery is rejected unless
-   * {@link #isAllowUnauthenticated()} is true.
+   * {@code allow-unauthenticated} is true.
    */
   private String secret = "";
 

@@ -19,7 +19,7 @@ public class EcrSourceProperties {
 
   /**
    * Expected value of that header, such as the API key or {@code Basic <base64 user:password>}.
-   * When empty, every delivery is rejected unless {@link #isAllowUnauthenticated()} is true.
+   * When empty, every delivery is rejected unless {@code allow-unauthenticated} is true.
    */
   private String headerValue = "";
 

@@ -10,8 +10,8 @@ public class GithubSourceProperties {
 
   /**
    * The webhook secret entered in GitHub; deliveries must carry its HMAC-SHA256 signature in {@code
-   * X-Hub-Signature-256}. When empty, every delivery is rejected unless {@link
-   * #isAllowUnauthenticated()} is true.
+   * X-Hub-Signature-256}. When empty, every delivery is rejected unless {@code
+   * allow-unauthenticated} is true.
    */
   private String secret = "";
 
