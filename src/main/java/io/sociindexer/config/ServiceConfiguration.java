@@ -10,6 +10,7 @@ import io.sociindexer.indexer.DirectoryZtocCache;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.ZtocCache;
+import io.sociindexer.indexer.ZtocRecords;
 import io.sociindexer.job.ImageAdmission;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.registry.RegistryClient;
@@ -153,21 +154,32 @@ public class ServiceConfiguration {
 
   /**
    * The image indexer every worker shares. It reads soci-indexer.layer-concurrency layers of one
-   * image at once and reuses zTOCs from the zTOC cache unless soci-indexer.ztoc-cache.enabled is
-   * false.
+   * image at once and reuses zTOCs from the zTOC cache, then from the job store's zTOC records,
+   * unless soci-indexer.ztoc-cache.enabled is false. soci-indexer.ztoc-cache.job-store=false
+   * leaves out the job store. A context without a {@link ZtocRecords} bean uses the cache alone.
    */
   @Bean
-  public ImageIndexer imageIndexer(IndexOptions indexOptions, SociIndexerProperties properties)
+  public ImageIndexer imageIndexer(
+      IndexOptions indexOptions,
+      SociIndexerProperties properties,
+      ObjectProvider<ZtocRecords> ztocRecords)
       throws IOException {
     ZtocCache cache = ZtocCache.NONE;
+    ZtocRecords records = ZtocRecords.NONE;
     SociIndexerProperties.ZtocCacheSettings settings = properties.getZtocCache();
     if (settings.isEnabled()) {
       Path directory = properties.ztocCacheDirectory();
       cache = new DirectoryZtocCache(directory, settings.getMaxSize().toBytes());
+      if (settings.isJobStore()) {
+        records = ztocRecords.getIfAvailable(() -> ZtocRecords.NONE);
+      }
       log.info(
-          "zTOC cache directory={} max-size={}", directory.toAbsolutePath(), settings.getMaxSize());
+          "zTOC cache directory={} max-size={} job-store={}",
+          directory.toAbsolutePath(),
+          settings.getMaxSize(),
+          records != ZtocRecords.NONE);
     }
-    return new ImageIndexer(indexOptions, properties.getLayerConcurrency(), cache);
+    return new ImageIndexer(indexOptions, properties.getLayerConcurrency(), cache, records);
   }
 
   @Bean

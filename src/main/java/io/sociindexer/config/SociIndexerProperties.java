@@ -120,14 +120,22 @@ public class SociIndexerProperties {
   @Valid @NotNull private Webhook webhook = new Webhook();
 
   /**
-   * Local cache of zTOCs by layer digest, so that a layer shared by several images (a common base
-   * layer) is read and indexed once. Entries are checked against their digest before use, and
-   * an entry whose bytes were evicted is read back from the repository that is indexed.
+   * Reuse of zTOCs by layer digest, so that a layer shared by several images (a common base
+   * layer) is read and indexed once: a local cache, then the records of the job store. Entries
+   * are checked against their digest before use, and an entry whose bytes were evicted is read
+   * back from the repository that is indexed.
    */
   public static class ZtocCacheSettings {
 
     /** Reuse zTOCs of layers indexed before with the same span size. */
     private boolean enabled = true;
+
+    /**
+     * Also record each pushed zTOC in the job store, and reuse the zTOCs that any replica
+     * recorded there for any repository of the same registry when the local cache misses. Takes
+     * effect only when enabled is true.
+     */
+    private boolean jobStore = true;
 
     /** Directory of the cache; unset means ztoc-cache under soci-indexer.data-dir. */
     private Path directory;
@@ -141,6 +149,14 @@ public class SociIndexerProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public boolean isJobStore() {
+      return jobStore;
+    }
+
+    public void setJobStore(boolean jobStore) {
+      this.jobStore = jobStore;
     }
 
     public Path getDirectory() {

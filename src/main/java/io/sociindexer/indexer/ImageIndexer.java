@@ -59,6 +59,11 @@ public final class ImageIndexer {
     this(options, DEFAULT_LAYER_CONCURRENCY, ZtocCache.NONE);
   }
 
+  /** Creates an indexer that reuses zTOCs through {@code ztocCache} only. */
+  public ImageIndexer(IndexOptions options, int layerConcurrency, ZtocCache ztocCache) {
+    this(options, layerConcurrency, ztocCache, ZtocRecords.NONE);
+  }
+
   /**
    * Creates an indexer.
    *
@@ -66,8 +71,11 @@ public final class ImageIndexer {
    *     indexed at the same time gets its own threads, so a service runs up to its worker count
    *     times this many layer threads
    * @param ztocCache zTOCs of earlier layers to reuse, and where new ones are recorded
+   * @param ztocRecords zTOCs pushed by any replica, looked up when {@code ztocCache} misses. Every
+   *     zTOC of an image is recorded there once its SOCI artifacts were pushed to a registry
    */
-  public ImageIndexer(IndexOptions options, int layerConcurrency, ZtocCache ztocCache) {
+  public ImageIndexer(
+      IndexOptions options, int layerConcurrency, ZtocCache ztocCache, ZtocRecords ztocRecords) {
     if (layerConcurrency < 1) {
       throw new IllegalArgumentException(
           "layer concurrency must be at least 1, got " + layerConcurrency);
@@ -75,7 +83,11 @@ public final class ImageIndexer {
     this.options = options;
     this.layerIndexer = new LayerIndexer(options);
     this.layerConcurrency = layerConcurrency;
-    this.reuse = new ZtocReuse(Objects.requireNonNull(ztocCache, "ztocCache"), options);
+    this.reuse =
+        new ZtocReuse(
+            Objects.requireNonNull(ztocCache, "ztocCache"),
+            Objects.requireNonNull(ztocRecords, "ztocRecords"),
+            options);
   }
 
   /**
@@ -141,10 +153,13 @@ public final class ImageIndexer {
     }
 
     if (v1 != null) {
-      return publishV1(v1, image, root, tag, work, started);
+      IndexResult result = publishV1(v1, image, root, tag, work, started);
+      rememberPushed(store, plan, layerOutcomes);
+      return result;
     }
     SociPublisher.Published published =
         new SociPublisher(options, store).publish(source, work, tag, root.digest());
+    rememberPushed(store, plan, layerOutcomes);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     log.info(
         "indexed image={} index.digest={} tag={} duration.ms={}",
@@ -271,6 +286,7 @@ public final class ImageIndexer {
    */
   private LayerPlan planLayers(ImageStore store, String image, List<ManifestWork> selected) {
     Map<LayerKey, LayerOutcome> known = new LinkedHashMap<>();
+    Set<LayerKey> inZtocCache = new HashSet<>();
     List<Descriptor> toRead = new ArrayList<>();
     Set<LayerKey> seen = new HashSet<>();
     long bytes = 0;
@@ -290,24 +306,30 @@ public final class ImageIndexer {
           known.put(key, LayerOutcome.skipped(layer, reason));
           continue;
         }
-        Optional<LayerOutcome> reused = reuse.find(store, image, layer);
+        Optional<ZtocReuse.Found> reused = reuse.find(store, image, layer);
         if (reused.isPresent()) {
-          known.put(key, reused.get());
+          known.put(key, reused.get().outcome());
+          if (reused.get().fromZtocCache()) {
+            inZtocCache.add(key);
+          }
           continue;
         }
         toRead.add(layer);
         bytes += layer.size();
       }
     }
-    return new LayerPlan(known, toRead, bytes);
+    return new LayerPlan(known, inZtocCache, toRead, bytes);
   }
 
   /**
-   * The layers of an image: outcomes known without reading (skipped or reused), and the layers
-   * to read with their total compressed size.
+   * The layers of an image: outcomes known without reading (skipped or reused, with the keys of
+   * those that the zTOC cache contains), and the layers to read with their total compressed size.
    */
   private record LayerPlan(
-      Map<LayerKey, LayerOutcome> known, List<Descriptor> toRead, long bytesToRead) {}
+      Map<LayerKey, LayerOutcome> known,
+      Set<LayerKey> inZtocCache,
+      List<Descriptor> toRead,
+      long bytesToRead) {}
 
   /**
    * Reads the planned layers, {@link #layerConcurrency} at a time, and adds the known ones. In
@@ -329,9 +351,20 @@ public final class ImageIndexer {
     Map<LayerKey, LayerOutcome> outcomes = new HashMap<>(plan.known());
     for (LayerOutcome outcome : read) {
       outcomes.put(LayerKey.of(outcome.layer()), outcome);
-      reuse.remember(outcome);
     }
     return outcomes;
+  }
+
+  /**
+   * Records the zTOCs of an image whose SOCI artifacts were pushed. Recording happens only now,
+   * because a record without bytes points at the zTOC blob in the store's repository, which a
+   * failed or unfinished push would have left out.
+   */
+  private void rememberPushed(
+      ImageStore store, LayerPlan plan, Map<LayerKey, LayerOutcome> outcomes) {
+    for (Map.Entry<LayerKey, LayerOutcome> entry : outcomes.entrySet()) {
+      reuse.remember(store, entry.getValue(), plan.inZtocCache().contains(entry.getKey()));
+    }
   }
 
   private static ManifestWork withLayers(

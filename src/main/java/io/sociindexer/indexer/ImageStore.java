@@ -3,6 +3,7 @@ package io.sociindexer.indexer;
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.Reference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -49,6 +50,24 @@ public interface ImageStore extends AutoCloseable {
    * Stores a manifest or index under its digest, or under {@code tag} when the tag is not null.
    */
   void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException;
+
+  /**
+   * Returns the registry repository of this store, whose tag has no meaning. Empty for a store
+   * outside a registry, such as an OCI image layout.
+   */
+  default Optional<Reference> repository() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns a store for another repository of the same registry, which uses the same client and
+   * credentials. Empty for a store outside a registry.
+   *
+   * @throws IllegalArgumentException when {@code repository} is not a valid repository name
+   */
+  default Optional<ImageStore> otherRepository(String repository) {
+    return Optional.empty();
+  }
 
   /** Describes the store for messages, such as {@code 127.0.0.1:5000/app}. */
   String describe();

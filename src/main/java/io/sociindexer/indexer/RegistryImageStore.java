@@ -69,6 +69,23 @@ public final class RegistryImageStore implements ImageStore, ReferrersStore {
   }
 
   @Override
+  public Optional<Reference> repository() {
+    return Optional.of(repository);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The new store keeps this store's registry host, so its requests and credentials go to the
+   * same registry, and its token requests are scoped to {@code repository}.
+   */
+  @Override
+  public Optional<ImageStore> otherRepository(String repository) {
+    Reference other = new Reference(this.repository.registry(), repository, "latest", null);
+    return Optional.of(new RegistryImageStore(client, other));
+  }
+
+  @Override
   public String describe() {
     return repository.repositoryName();
   }

@@ -3,6 +3,7 @@ package io.sociindexer.indexer;
 import io.sociindexer.indexer.ZtocCache.CachedZtoc;
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.Reference;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,10 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks up and records zTOCs in a {@link ZtocCache} for {@link ImageIndexer}. A cached zTOC is
- * used only when its bytes hash to the recorded digest. Entries without bytes, or with bytes that
- * do not match, are read from the repository being indexed, where an earlier image pushed them.
- * Every miss, mismatch and cache failure ends in indexing the layer again.
+ * Looks up and records zTOCs for {@link ImageIndexer}, first in the local {@link ZtocCache}, then
+ * in the {@link ZtocRecords} that every replica shares. A zTOC is used only when its bytes hash to
+ * the recorded digest and size. Cache entries without bytes, or with bytes that do not match, are
+ * read from the repository being indexed, where an earlier image pushed them. A job store record
+ * is read from the repository being indexed, then from the repository it names, which must be on
+ * the same registry. Every miss, mismatch and failure ends in indexing the layer again.
  */
 final class ZtocReuse {
 
@@ -23,19 +26,37 @@ final class ZtocReuse {
   static final int MAX_ZTOC_BYTES = 1 << 30;
 
   private final ZtocCache cache;
+  private final RecordedZtocReuse records;
   private final IndexOptions options;
 
-  ZtocReuse(ZtocCache cache, IndexOptions options) {
+  ZtocReuse(ZtocCache cache, ZtocRecords records, IndexOptions options) {
     this.cache = cache;
+    this.records = new RecordedZtocReuse(records);
     this.options = options;
   }
 
-  /** Returns the outcome of {@code layer} built from a verified cached zTOC, or empty. */
-  Optional<LayerOutcome> find(ImageStore store, String image, Descriptor layer) {
+  /**
+   * A layer outcome built from an earlier zTOC.
+   *
+   * @param fromZtocCache whether the zTOC came from the local cache, which then needs no new entry
+   */
+  record Found(LayerOutcome outcome, boolean fromZtocCache) {}
+
+  /** Returns the outcome of {@code layer} built from a verified earlier zTOC, or empty. */
+  Optional<Found> find(ImageStore store, String image, Descriptor layer) {
+    ZtocCache.Key key = ZtocCache.Key.of(layer, options);
+    Optional<LayerOutcome> cached = fromCache(store, image, layer, key);
+    if (cached.isPresent()) {
+      return Optional.of(new Found(cached.get(), true));
+    }
+    return records.find(store, image, layer, key).map(outcome -> new Found(outcome, false));
+  }
+
+  private Optional<LayerOutcome> fromCache(
+      ImageStore store, String image, Descriptor layer, ZtocCache.Key key) {
     if (cache == ZtocCache.NONE) {
       return Optional.empty();
     }
-    ZtocCache.Key key = ZtocCache.Key.of(layer, options);
     Optional<CachedZtoc> found = lookUp(key, layer);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -70,23 +91,30 @@ final class ZtocReuse {
         layer.digest(),
         cached.ztoc().digest());
     return Optional.of(
-        new LayerOutcome(
-            layer,
-            cached.ztoc(),
-            bytes,
-            null,
-            cached.entries(),
-            cached.spans(),
-            cached.uncompressedSize(),
-            Duration.ZERO));
+        outcome(layer, cached.ztoc(), bytes, cached.entries(), cached.spans(),
+            cached.uncompressedSize()));
   }
 
-  /** Records an outcome that got a zTOC; a cache failure is logged and ignored. */
-  void remember(LayerOutcome outcome) {
-    if (cache == ZtocCache.NONE || !outcome.indexed()) {
+  /**
+   * Records the zTOC of a layer whose SOCI artifacts were pushed to {@code store}: in the zTOC
+   * cache unless it came from there, and in the job store records under the store's repository.
+   * A failure is logged and ignored.
+   */
+  void remember(ImageStore store, LayerOutcome outcome, boolean inZtocCache) {
+    if (!outcome.indexed()) {
       return;
     }
     ZtocCache.Key key = ZtocCache.Key.of(outcome.layer(), options);
+    if (cache != ZtocCache.NONE && !inZtocCache) {
+      putInCache(key, outcome);
+    }
+    Optional<Reference> repository = store.repository();
+    if (repository.isPresent()) {
+      records.record(key, outcome, repository.get());
+    }
+  }
+
+  private void putInCache(ZtocCache.Key key, LayerOutcome outcome) {
     try {
       cache.put(key, CachedZtoc.of(outcome));
     } catch (IOException | RuntimeException e) {
@@ -97,6 +125,18 @@ final class ZtocReuse {
           outcome.ztoc().digest(),
           e);
     }
+  }
+
+  /** Returns the outcome of a layer whose zTOC was reused, with a duration of zero. */
+  static LayerOutcome outcome(
+      Descriptor layer,
+      Descriptor ztoc,
+      byte[] bytes,
+      int entries,
+      int spans,
+      long uncompressedSize) {
+    return new LayerOutcome(
+        layer, ztoc, bytes, null, entries, spans, uncompressedSize, Duration.ZERO);
   }
 
   private Optional<CachedZtoc> lookUp(ZtocCache.Key key, Descriptor layer) {
@@ -118,14 +158,14 @@ final class ZtocReuse {
         return bytes;
       }
       log.warn(
-          "zTOC blob in the repository does not match its digest; indexing the layer again"
+          "zTOC blob in the repository does not match its digest; dropping the cache entry"
               + " image={} layer.digest={} ztoc.digest={}",
           image,
           layer.digest(),
           ztoc.digest());
     } catch (IOException e) {
       log.info(
-          "cached zTOC is not readable from the repository; indexing the layer again image={}"
+          "cached zTOC is not readable from the repository; dropping the cache entry image={}"
               + " layer.digest={} ztoc.digest={} error={}",
           image,
           layer.digest(),
@@ -152,7 +192,7 @@ final class ZtocReuse {
     }
   }
 
-  private static boolean matches(Descriptor ztoc, byte[] bytes) {
+  static boolean matches(Descriptor ztoc, byte[] bytes) {
     return bytes.length == ztoc.size()
         && Digest.sha256(bytes).equals(ztoc.digest());
   }

@@ -3,6 +3,7 @@ package io.sociindexer.indexer;
 import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
+import io.sociindexer.oci.Reference;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ final class RecordingImageStore implements ImageStore {
 
   private final ImageStore delegate;
   private final List<Digest> opened = new CopyOnWriteArrayList<>();
+  private final List<String> otherRepositories = new CopyOnWriteArrayList<>();
   private final Set<Digest> slow = ConcurrentHashMap.newKeySet();
   private final AtomicInteger interruptedReads = new AtomicInteger();
   private final AtomicInteger openStreams = new AtomicInteger();
@@ -43,6 +45,11 @@ final class RecordingImageStore implements ImageStore {
 
   long timesOpened(Digest blob) {
     return opened.stream().filter(blob::equals).count();
+  }
+
+  /** Returns the repositories that {@link #otherRepository} was called for, in call order. */
+  List<String> otherRepositories() {
+    return List.copyOf(otherRepositories);
   }
 
   int interruptedReads() {
@@ -99,6 +106,18 @@ final class RecordingImageStore implements ImageStore {
   @Override
   public void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException {
     delegate.pushManifest(mediaType, bytes, tag);
+  }
+
+  @Override
+  public Optional<Reference> repository() {
+    return delegate.repository();
+  }
+
+  /** Records the call and passes it on. Blobs opened in the other repository are not recorded. */
+  @Override
+  public Optional<ImageStore> otherRepository(String repository) {
+    otherRepositories.add(repository);
+    return delegate.otherRepository(repository);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static io.sociindexer.indexer.LayerFixtures.file;
 import static io.sociindexer.indexer.LayerFixtures.gzip;
 import static io.sociindexer.indexer.LayerFixtures.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sociindexer.indexer.ZtocCache.CachedZtoc;
 import io.sociindexer.oci.Descriptor;
@@ -13,9 +14,11 @@ import io.sociindexer.oci.layout.OciLayout;
 import io.sociindexer.testing.OciImageBuilder;
 import io.sociindexer.testing.OciImageBuilder.Layer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +166,19 @@ class ZtocReuseTest {
   }
 
   @Test
+  void failedPushRecordsNothing() throws Exception {
+    MemoryZtocCache cache = new MemoryZtocCache(0);
+    ImageStore failing = new ManifestPushFails(OciLayoutImageStore.open(image.layout()));
+
+    assertThatThrownBy(() -> index(SMALL, cache, "1.0", failing))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("manifest push rejected");
+
+    Descriptor layer = Descriptor.of(new MediaType(base.mediaType()), base.digest(), base.size());
+    assertThat(cache.find(ZtocCache.Key.of(layer, SMALL))).isEmpty();
+  }
+
+  @Test
   void damagedEntryIsMiss() throws Exception {
     Path directory = dir.resolve("cache");
     DirectoryZtocCache cache = new DirectoryZtocCache(directory, 1 << 30);
@@ -221,6 +237,45 @@ class ZtocReuseTest {
   private static CachedZtoc cached(byte[] bytes) {
     return new CachedZtoc(
         Descriptor.of(MediaType.OCTET_STREAM, bytes), bytes, 3, 2, 4096);
+  }
+
+  /** A store that rejects every manifest push, after the zTOC blobs were pushed. */
+  private record ManifestPushFails(ImageStore delegate) implements ImageStore {
+
+    @Override
+    public StoredManifest fetchManifest(String tagOrDigest) throws IOException {
+      return delegate.fetchManifest(tagOrDigest);
+    }
+
+    @Override
+    public Optional<Digest> resolveTag(String tag) throws IOException {
+      return delegate.resolveTag(tag);
+    }
+
+    @Override
+    public InputStream openBlob(Descriptor blob) throws IOException {
+      return delegate.openBlob(blob);
+    }
+
+    @Override
+    public void pushBlob(Descriptor blob, byte[] content) throws IOException {
+      delegate.pushBlob(blob, content);
+    }
+
+    @Override
+    public void pushManifest(MediaType mediaType, byte[] bytes, String tag) throws IOException {
+      throw new IOException("manifest push rejected");
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   private RecordingImageStore store() throws IOException {

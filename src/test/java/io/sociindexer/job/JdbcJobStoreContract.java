@@ -121,8 +121,8 @@ abstract class JdbcJobStoreContract {
     MigrateResult migration = database().migration();
 
     assertThat(migration.success).isTrue();
-    assertThat(migration.migrationsExecuted).isEqualTo(2);
-    assertThat(migration.targetSchemaVersion).isEqualTo("2");
+    assertThat(migration.migrationsExecuted).isEqualTo(3);
+    assertThat(migration.targetSchemaVersion).isEqualTo("3");
   }
 
   @Test

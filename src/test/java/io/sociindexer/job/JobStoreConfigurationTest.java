@@ -2,7 +2,11 @@ package io.sociindexer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sociindexer.indexer.ZtocCache;
+import io.sociindexer.indexer.ZtocRecords.ZtocRecord;
+import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
+import io.sociindexer.oci.MediaType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +50,8 @@ class JobStoreConfigurationTest {
 
   @Autowired JdbcTemplate jdbcTemplate;
 
+  @Autowired JdbcZtocRecords ztocRecords;
+
   @Test
   void storeUsesH2FileInDataDir() {
     ImageTarget image =
@@ -69,5 +75,25 @@ class JobStoreConfigurationTest {
             Integer.class);
 
     assertThat(applied).isEqualTo(1);
+  }
+
+  @Test
+  void ztocRecordsInSameDatabase() {
+    ZtocCache.Key key =
+        new ZtocCache.Key(
+            Digest.sha256("layer".getBytes(StandardCharsets.UTF_8)),
+            MediaType.DOCKER_LAYER_GZIP,
+            4 << 20,
+            "AWS SOCI CLI v0.2",
+            ZtocCache.Key.CURRENT_FORMAT);
+    Descriptor ztoc =
+        Descriptor.of(MediaType.OCTET_STREAM, "ztoc".getBytes(StandardCharsets.UTF_8));
+    ZtocRecord record = new ZtocRecord(key, ztoc, 3, 2, 4096, "registry.example", "app");
+
+    ztocRecords.record(record);
+
+    assertThat(ztocRecords.find(key, "registry.example", "app")).containsExactly(record);
+    assertThat(jdbcTemplate.queryForObject("SELECT COUNT(*) FROM ztocs", Integer.class))
+        .isEqualTo(1);
   }
 }

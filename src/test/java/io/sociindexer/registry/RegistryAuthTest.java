@@ -4,6 +4,9 @@ import static io.sociindexer.registry.ScriptedRegistry.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.sociindexer.indexer.ImageStore;
+import io.sociindexer.indexer.RegistryImageStore;
+import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
@@ -148,6 +151,30 @@ class RegistryAuthTest {
 
     client(password()).pushBlob(image, digest, content);
 
+    registry.assertDone();
+    tokenServer.assertDone();
+  }
+
+  @Test
+  void otherRepositoryRequestsPullScope() throws IOException {
+    byte[] content = "ztoc".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256(content);
+    registry
+        .expect("GET", "/v2/team/base/blobs/" + digest,
+            unauthorized(bearerChallenge("repository:team/base:pull")))
+        .expect("GET", "/v2/team/base/blobs/" + digest, request ->
+            assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN),
+            response(200).body("ztoc").build());
+    tokenServer.expect("GET", "/token?service=test-registry&scope=repository%3Ateam%2Fbase%3Apull",
+        request -> assertThat(request.getHeaders().get("Authorization")).isEqualTo(BASIC),
+        response(200).body("{\"token\":\"" + TOKEN + "\"}").build());
+    ImageStore teamApp = new RegistryImageStore(client(password()), image);
+
+    ImageStore teamBase = teamApp.otherRepository("team/base").orElseThrow();
+
+    assertThat(teamBase.repository().orElseThrow().registry()).isEqualTo(registry.hostPort());
+    assertThat(teamBase.readBlob(Descriptor.of(MediaType.OCTET_STREAM, content), 1024))
+        .isEqualTo(content);
     registry.assertDone();
     tokenServer.assertDone();
   }
