@@ -140,7 +140,12 @@ public class SociIndexerProperties {
     /** Directory of the cache; unset means ztoc-cache under soci-indexer.data-dir. */
     private Path directory;
 
-    /** zTOC bytes kept on disk; older ones are evicted, and their descriptors stay. */
+    /**
+     * zTOC bytes kept on disk. Older ones are evicted and only their descriptors stay, so reusing
+     * them reads the zTOC blob back from the image's own repository, or, with {@code job-store},
+     * from another repository of the same registry that has it; otherwise the layer is indexed
+     * again.
+     */
     @NotNull private DataSize maxSize = DataSize.ofGigabytes(1);
 
     public boolean isEnabled() {
