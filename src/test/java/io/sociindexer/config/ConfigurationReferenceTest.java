@@ -67,7 +67,10 @@ class ConfigurationReferenceTest {
         JsonMapper.builder().build().readTree(Files.readString(ADDITIONAL_METADATA));
     Map<String, String> defaults = new HashMap<>();
     for (JsonNode property : metadata.get("properties")) {
-      defaults.put(property.get("name").asString(), property.get("defaultValue").asString());
+      JsonNode value = property.get("defaultValue");
+      if (value != null) {
+        defaults.put(property.get("name").asString(), value.asString());
+      }
     }
     return defaults;
   }
