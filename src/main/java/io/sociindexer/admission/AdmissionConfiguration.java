@@ -28,6 +28,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(AdmissionProperties.class)
 public class AdmissionConfiguration {
 
+  static final String ALLOWED_PROPERTY = "soci-indexer.registries.allowed";
+  static final String PLAIN_HTTP_PROPERTY = "soci-indexer.plain-http-registries";
   static final String CREDENTIALS_PROPERTY = "soci-indexer.credentials.registries";
   static final String FILTERS_PROPERTY = "soci-indexer.filters";
   static final String SOURCES_PROPERTY = "soci-indexer.webhook.sources";
@@ -37,13 +39,27 @@ public class AdmissionConfiguration {
   @Bean
   public ImageAdmission imageAdmission(
       AdmissionProperties admission, SociIndexerProperties properties, Environment environment) {
+    checkRegistries(ALLOWED_PROPERTY, admission.getRegistries().getAllowed());
+    checkRegistries(PLAIN_HTTP_PROPERTY, properties.getPlainHttpRegistries());
+    List<String> withCredentials = List.copyOf(credentialRegistries(environment));
+    checkRegistries(CREDENTIALS_PROPERTY, withCredentials);
+
     List<String> allowed = new ArrayList<>(admission.getRegistries().getAllowed());
     allowed.addAll(properties.getPlainHttpRegistries());
-    allowed.addAll(credentialRegistries(environment));
+    allowed.addAll(withCredentials);
 
     ConfiguredImageAdmission built = build(admission, allowed);
     logSettings(built);
     return built;
+  }
+
+  /** Parses the entries of one setting, so that an invalid entry names the setting it is in. */
+  static void checkRegistries(String property, List<String> entries) {
+    try {
+      RegistryAllowList.of(entries);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(property + " has an " + e.getMessage(), e);
+    }
   }
 
   /**

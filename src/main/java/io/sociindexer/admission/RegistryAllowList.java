@@ -93,7 +93,7 @@ public final class RegistryAllowList {
     HostPort parsed = parse(text);
     if (parsed == null) {
       throw new IllegalArgumentException(
-          "invalid registry '" + entry + "' in the allow-list: expected host[:port], such as"
+          "invalid registry '" + entry + "': expected host[:port], such as"
               + " registry.example:5000, or *.example.com for its subdomains, without a scheme"
               + " or path");
     }
@@ -107,7 +107,7 @@ public final class RegistryAllowList {
         suffix.host().startsWith("[") || NUMERIC_LABEL.matcher(labels[labels.length - 1]).matches();
     if (ipLike) {
       throw new IllegalArgumentException(
-          "invalid registry '" + entry + "' in the allow-list: a wildcard needs a domain name"
+          "invalid registry '" + entry + "': a wildcard needs a domain name"
               + " such as *.example.com, not an IP address; list each address instead");
     }
     return new Wildcard(suffix.host(), suffix.port(), text);

@@ -103,4 +103,30 @@ class AdmissionConfigurationTest {
               .hasMessageContaining("'https://registry.example'");
         });
   }
+
+  @Test
+  void invalidPlainHttpEntryNamesSetting() {
+    runner
+        .withPropertyValues("soci-indexer.plain-http-registries=bad host!")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .hasStackTraceContaining(
+                  "soci-indexer.plain-http-registries has an invalid registry 'bad host!'");
+          assertThat(context.getStartupFailure()).hasStackTraceContaining("expected host[:port]");
+        });
+  }
+
+  @Test
+  void invalidAllowedEntryNamesSetting() {
+    runner
+        .withPropertyValues("soci-indexer.registries.allowed=https://registry.example")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .hasStackTraceContaining(
+                  "soci-indexer.registries.allowed has an invalid registry"
+                      + " 'https://registry.example'");
+        });
+  }
 }
