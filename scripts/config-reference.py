@@ -71,8 +71,9 @@ def render(metadata):
 
 
 def merge_duplicates(properties):
-    """Return one property per name. Two classes may bind the same map (such as the webhook
-    sources, for authentication and for filters); the row names both types and descriptions."""
+    """Return one property per name. Two classes may bind the same map, such as the webhook
+    sources for authentication and for filters, and then the row names both types and
+    descriptions."""
     merged = {}
     for prop in properties:
         earlier = merged.get(prop["name"])
