@@ -66,10 +66,16 @@ public record JobView(
    * One layer of one platform: indexed with a zTOC, or skipped with the reason.
    *
    * @param size compressed size in bytes
+   * @param reused whether the zTOC of an earlier image was reused instead of reading the layer
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Layer(
-      String platform, String layerDigest, long size, String ztocDigest, String skipReason) {}
+      String platform,
+      String layerDigest,
+      long size,
+      String ztocDigest,
+      String skipReason,
+      boolean reused) {}
 
   /**
    * The failure of the last attempt.
@@ -124,7 +130,14 @@ public record JobView(
     List<Layer> layers =
         result.layers().stream()
             .map(
-                l -> new Layer(l.platform(), l.layerDigest(), l.size(), l.ztocDigest(), l.skipReason()))
+                l ->
+                    new Layer(
+                        l.platform(),
+                        l.layerDigest(),
+                        l.size(),
+                        l.ztocDigest(),
+                        l.skipReason(),
+                        l.reused()))
             .toList();
     return new Result(
         result.imageIndexDigest(),

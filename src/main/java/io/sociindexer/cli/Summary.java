@@ -60,7 +60,16 @@ final class Summary {
 
   private void printLayer(LayerOutcome layer) {
     String digest = layer.layer().digest().toString();
-    if (layer.indexed()) {
+    if (layer.reused()) {
+      out.printf(
+          Locale.ROOT,
+          "    layer %s reused the zTOC of an earlier image: %s, %s, zTOC %s (%d bytes)%n",
+          digest,
+          count(layer.entries(), "entry", "entries"),
+          count(layer.spans(), "span", "spans"),
+          layer.ztoc().digest(),
+          layer.ztoc().size());
+    } else if (layer.indexed()) {
       out.printf(
           Locale.ROOT,
           "    layer %s indexed: %s, %s, zTOC %s (%d bytes) in %.1f s%n",

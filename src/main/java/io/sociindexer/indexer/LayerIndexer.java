@@ -109,7 +109,8 @@ public final class LayerIndexer {
           outcome.entries(),
           outcome.spans(),
           outcome.uncompressedSize(),
-          took);
+          took,
+          false);
     } catch (LayerIndexingException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -240,7 +241,8 @@ public final class LayerIndexer {
         entries.size(),
         info.maxSpanId() + 1,
         archiveSize,
-        Duration.ZERO);
+        Duration.ZERO,
+        false);
   }
 
   private static void verifyBlob(Descriptor layer, Digest actual, long actualSize)

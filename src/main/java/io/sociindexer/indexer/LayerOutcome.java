@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param skipReason why no zTOC was built, null when indexed
  * @param entries number of tar entries in the zTOC
  * @param spans number of spans in the zTOC
+ * @param reused whether the zTOC was built for an earlier image and reused, so the layer was not
+ *     read
  */
 public record LayerOutcome(
     Descriptor layer,
@@ -20,10 +22,11 @@ public record LayerOutcome(
     int entries,
     int spans,
     long uncompressedSize,
-    Duration duration) {
+    Duration duration,
+    boolean reused) {
 
   public static LayerOutcome skipped(Descriptor layer, String reason) {
-    return new LayerOutcome(layer, null, null, reason, 0, 0, 0, Duration.ZERO);
+    return new LayerOutcome(layer, null, null, reason, 0, 0, 0, Duration.ZERO, false);
   }
 
   public boolean indexed() {

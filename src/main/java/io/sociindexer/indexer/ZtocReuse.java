@@ -136,7 +136,7 @@ final class ZtocReuse {
       int spans,
       long uncompressedSize) {
     return new LayerOutcome(
-        layer, ztoc, bytes, null, entries, spans, uncompressedSize, Duration.ZERO);
+        layer, ztoc, bytes, null, entries, spans, uncompressedSize, Duration.ZERO, true);
   }
 
   private Optional<CachedZtoc> lookUp(ZtocCache.Key key, Descriptor layer) {

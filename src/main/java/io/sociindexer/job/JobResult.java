@@ -32,7 +32,19 @@ public record JobResult(
    *
    * @param ztocDigest digest of the zTOC, null when skipped
    * @param skipReason why no zTOC was built, null when indexed
+   * @param reused whether the zTOC of an earlier image was reused instead of reading the layer;
+   *     results stored before this field existed read as false
    */
   public record LayerResult(
-      String platform, String layerDigest, long size, String ztocDigest, String skipReason) {}
+      String platform,
+      String layerDigest,
+      long size,
+      String ztocDigest,
+      String skipReason,
+      Boolean reused) {
+
+    public LayerResult {
+      reused = Boolean.TRUE.equals(reused);
+    }
+  }
 }

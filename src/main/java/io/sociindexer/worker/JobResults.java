@@ -52,6 +52,7 @@ final class JobResults {
         layer.layer().digest().toString(),
         layer.layer().size(),
         ztocDigest,
-        layer.skipReason());
+        layer.skipReason(),
+        layer.reused());
   }
 }

@@ -302,8 +302,10 @@ class JobControllerTest {
         new JobResult(
             "sha256:aa", "1.0-soci", List.of("sha256:bb"),
             List.of(
-                new JobResult.LayerResult("linux/amd64", "sha256:cc", 5_000_000, "sha256:dd", null),
-                new JobResult.LayerResult("linux/amd64", "sha256:ee", 100, null, "smaller than min-layer-size")),
+                new JobResult.LayerResult(
+                    "linux/amd64", "sha256:cc", 5_000_000, "sha256:dd", null, true),
+                new JobResult.LayerResult(
+                    "linux/amd64", "sha256:ee", 100, null, "smaller than min-layer-size", false)),
             "indexed 1 of 2 layers");
     Job succeeded = store.put(job(JobState.SUCCEEDED, 1, null, result, null));
 
@@ -318,9 +320,11 @@ class JobControllerTest {
             "imageIndexDigest", "outputTag", "sociIndexDigests", "layers", "message");
     JsonNode layers = view.get("result").get("layers");
     assertThat(fieldNames(layers.get(0)))
-        .containsExactlyInAnyOrder("platform", "layerDigest", "size", "ztocDigest");
+        .containsExactlyInAnyOrder("platform", "layerDigest", "size", "ztocDigest", "reused");
+    assertThat(layers.get(0).get("reused").asBoolean()).isTrue();
     assertThat(fieldNames(layers.get(1)))
-        .containsExactlyInAnyOrder("platform", "layerDigest", "size", "skipReason");
+        .containsExactlyInAnyOrder("platform", "layerDigest", "size", "skipReason", "reused");
+    assertThat(layers.get(1).get("reused").asBoolean()).isFalse();
   }
 
   @Test

@@ -33,7 +33,8 @@ class SummaryTest {
     Descriptor layer = descriptor(MediaType.OCI_LAYER_GZIP, "layer", 4096);
     Descriptor ztoc = descriptor(MediaType.OCTET_STREAM, "ztoc", 900);
     LayerOutcome outcome =
-        new LayerOutcome(layer, ztoc, new byte[900], null, 1, 2, 8192, Duration.ofMillis(100));
+        new LayerOutcome(
+            layer, ztoc, new byte[900], null, 1, 2, 8192, Duration.ofMillis(100), false);
     PlatformOutcome platform =
         new PlatformOutcome(
             Platform.of("linux", "amd64"),
@@ -56,6 +57,37 @@ class SummaryTest {
 
     assertThat(text).contains("indexed: 1 entry, 2 spans, zTOC " + ztoc.digest() + " (900 bytes)");
     assertThat(text).contains("tagged 1.0-soci");
+  }
+
+  @Test
+  void reusedLayerSaysReused() {
+    Descriptor layer = descriptor(MediaType.OCI_LAYER_GZIP, "layer", 4096);
+    Descriptor ztoc = descriptor(MediaType.OCTET_STREAM, "ztoc", 900);
+    LayerOutcome outcome =
+        new LayerOutcome(layer, ztoc, new byte[900], null, 3, 2, 8192, Duration.ZERO, true);
+    PlatformOutcome platform =
+        new PlatformOutcome(
+            Platform.of("linux", "amd64"),
+            SOURCE,
+            null,
+            List.of(outcome),
+            descriptor(MediaType.OCI_MANIFEST, "soci", 500),
+            null);
+    IndexResult result =
+        new IndexResult(
+            IndexResult.Status.INDEXED,
+            "127.0.0.1:5000/app:1.0",
+            SOURCE,
+            List.of(platform),
+            descriptor(MediaType.OCI_INDEX, "index", 700),
+            "1.0-soci",
+            Duration.ofSeconds(1));
+
+    String text = print(result);
+
+    assertThat(text)
+        .contains("reused the zTOC of an earlier image: 3 entries, 2 spans, zTOC " + ztoc.digest());
+    assertThat(text).doesNotContain(" indexed: ");
   }
 
   @Test

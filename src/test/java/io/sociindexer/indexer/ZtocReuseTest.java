@@ -63,6 +63,8 @@ class ZtocReuseTest {
     assertThat(baseZtoc(reused)).isEqualTo(baseZtoc(first));
     assertThat(baseOutcome(reused).entries()).isEqualTo(baseOutcome(first).entries());
     assertThat(baseOutcome(reused).spans()).isEqualTo(baseOutcome(first).spans());
+    assertThat(baseOutcome(reused).reused()).isTrue();
+    assertThat(baseOutcome(first).reused()).isFalse();
   }
 
   @Test

@@ -110,9 +110,10 @@ abstract class JdbcJobStoreContract {
         List.of(
             new JobResult.LayerResult(
                 "linux/amd64", digest("layer1").toString(), 12_345_678, digest("z").toString(),
-                null),
+                null, true),
             new JobResult.LayerResult(
-                "linux/amd64", digest("layer2").toString(), 100, null, "smaller than minimum")),
+                "linux/amd64", digest("layer2").toString(), 100, null, "smaller than minimum",
+                false)),
         "indexed 1 of 2 layers");
   }
 
