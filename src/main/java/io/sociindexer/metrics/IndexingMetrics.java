@@ -37,6 +37,12 @@ public final class IndexingMetrics implements JobObserver, RegistryRequestListen
   /** Counter of compressed layer bytes read from registries; its rate is the throughput. */
   public static final String LAYER_BYTES_READ = "soci.layer.read";
 
+  /**
+   * Counter of the distinct layers of indexed images, tagged {@code outcome}: {@code indexed},
+   * {@code reused} or {@code skipped}.
+   */
+  public static final String LAYERS = "soci.layers";
+
   /** Counter of registry HTTP requests, tagged {@code registry}, {@code operation}, {@code status}. */
   public static final String REGISTRY_REQUESTS = "soci.registry.requests";
 
@@ -75,6 +81,9 @@ public final class IndexingMetrics implements JobObserver, RegistryRequestListen
       retryCounter(category);
     }
     outcomeCounter(Outcome.SUCCEEDED, "none");
+    for (String outcome : new String[] {"indexed", "reused", "skipped"}) {
+      layerCounter(outcome);
+    }
   }
 
   @Override
@@ -85,6 +94,13 @@ public final class IndexingMetrics implements JobObserver, RegistryRequestListen
   @Override
   public void layerBytesRead(long bytes) {
     layerBytes.increment(bytes);
+  }
+
+  @Override
+  public void layersFinished(int indexed, int reused, int skipped) {
+    layerCounter("indexed").increment(indexed);
+    layerCounter("reused").increment(reused);
+    layerCounter("skipped").increment(skipped);
   }
 
   @Override
@@ -131,6 +147,13 @@ public final class IndexingMetrics implements JobObserver, RegistryRequestListen
         .description("Finished job attempts by outcome and reason category")
         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
         .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter layerCounter(String outcome) {
+    return Counter.builder(LAYERS)
+        .description("Distinct layers of indexed images by outcome")
+        .tag("outcome", outcome)
         .register(registry);
   }
 

@@ -3,6 +3,7 @@ package io.sociindexer.worker;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.ImageStore.StoredManifest;
 import io.sociindexer.indexer.IndexResult;
+import io.sociindexer.indexer.LayerOutcome;
 import io.sociindexer.indexer.RegistryImageStore;
 import io.sociindexer.job.DuplicateJobException;
 import io.sociindexer.job.ImageAdmission;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -198,6 +201,7 @@ public final class IndexingJobRunner implements JobRunner {
       throw e;
     }
     stages.succeeded();
+    observeLayers(result);
     JobState state =
         result.status() == IndexResult.Status.INDEXED ? JobState.SUCCEEDED : JobState.SKIPPED;
     return complete(attempt, state, "nothing_to_index", JobResults.of(result), started);
@@ -367,6 +371,32 @@ public final class IndexingJobRunner implements JobRunner {
       log.warn("job observer failed job.id={} outcome={}", job.id(), outcome, e);
     }
     return outcome;
+  }
+
+  /** Reports the distinct layers of an indexed image by outcome; a failing observer is logged. */
+  private void observeLayers(IndexResult result) {
+    Map<String, LayerOutcome> distinct = new HashMap<>();
+    for (IndexResult.PlatformOutcome platform : result.platforms()) {
+      for (LayerOutcome layer : platform.layers()) {
+        distinct.putIfAbsent(layer.layer().digest().toString(), layer);
+      }
+    }
+    int reused = 0;
+    int indexed = 0;
+    for (LayerOutcome layer : distinct.values()) {
+      if (layer.reused()) {
+        reused++;
+      } else if (layer.indexed()) {
+        indexed++;
+      }
+    }
+    int skipped = distinct.size() - reused - indexed;
+
+    try {
+      observer.layersFinished(indexed, reused, skipped);
+    } catch (RuntimeException e) {
+      log.warn("job observer failed on layer counts", e);
+    }
   }
 
   private void observeStage(String stage, long startedNanos) {

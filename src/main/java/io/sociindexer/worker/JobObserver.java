@@ -31,6 +31,12 @@ public interface JobObserver {
   default void layerBytesRead(long bytes) {}
 
   /**
+   * Called once per indexed image with its distinct layers by outcome: zTOC built, zTOC of an
+   * earlier image reused, or skipped (too small, or not a layer media type that gets a zTOC).
+   */
+  default void layersFinished(int indexed, int reused, int skipped) {}
+
+  /**
    * Called once per attempt with its outcome.
    *
    * @param job the job as claimed; {@link Job#createdAt()} is when its event was received

@@ -77,6 +77,19 @@ class IndexingMetricsTest {
   }
 
   @Test
+  void layersCountedByOutcome() {
+    metrics.layersFinished(2, 1, 3);
+    metrics.layersFinished(1, 0, 0);
+
+    assertThat(registry.get(IndexingMetrics.LAYERS).tag("outcome", "indexed").counter().count())
+        .isEqualTo(3.0);
+    assertThat(registry.get(IndexingMetrics.LAYERS).tag("outcome", "reused").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get(IndexingMetrics.LAYERS).tag("outcome", "skipped").counter().count())
+        .isEqualTo(3.0);
+  }
+
+  @Test
   void registryRequestsTaggedByHostOperationStatus() {
     metrics.requestFinished("ghcr.io", "fetch manifest", 200);
     metrics.requestFinished("ghcr.io", "fetch manifest", 200);

@@ -119,6 +119,8 @@ class IndexingJobRunnerTest {
     assertThat(observer.bytes).isPositive();
     assertThat(observer.outcomes).containsExactly(Outcome.SUCCEEDED);
     assertThat(observer.elapsed).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(8));
+    assertThat(observer.indexedLayers).isPositive();
+    assertThat(observer.reusedLayers).isZero();
   }
 
   @Test
@@ -134,6 +136,8 @@ class IndexingJobRunnerTest {
 
     assertThat(observer.outcomes).containsExactly(Outcome.SKIPPED);
     assertThat(observer.skipReasons).containsExactly("nothing_to_index");
+    assertThat(observer.indexedLayers).isZero();
+    assertThat(observer.skippedLayers).isPositive();
   }
 
   /** Records what the runner reports, for assertions. */
@@ -144,6 +148,9 @@ class IndexingJobRunnerTest {
     final List<String> skipReasons = new java.util.ArrayList<>();
     long bytes;
     Duration elapsed;
+    int indexedLayers;
+    int reusedLayers;
+    int skippedLayers;
 
     @Override
     public void stageFinished(String stage, Duration duration) {
@@ -153,6 +160,13 @@ class IndexingJobRunnerTest {
     @Override
     public void layerBytesRead(long read) {
       bytes += read;
+    }
+
+    @Override
+    public void layersFinished(int indexed, int reused, int skipped) {
+      indexedLayers += indexed;
+      reusedLayers += reused;
+      skippedLayers += skipped;
     }
 
     @Override
