@@ -373,7 +373,7 @@ public final class IndexingJobRunner implements JobRunner {
     return outcome;
   }
 
-  /** Reports the distinct layers of an indexed image by outcome; a failing observer is logged. */
+  /** Reports the distinct layers of an image by outcome. A failing observer is only logged. */
   private void observeLayers(IndexResult result) {
     Map<String, LayerOutcome> distinct = new HashMap<>();
     for (IndexResult.PlatformOutcome platform : result.platforms()) {
