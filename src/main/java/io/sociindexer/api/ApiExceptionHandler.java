@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.core.JacksonException;
 
 /**
  * Renders the errors of every controller as RFC 9457 problem details
@@ -49,11 +48,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    String detail = "malformed JSON request body";
-    if (ex.getMostSpecificCause() instanceof JacksonException json) {
-      detail += ": " + json.getOriginalMessage();
-    }
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, UnreadableBodyDetail.of(ex));
     return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
   }
 

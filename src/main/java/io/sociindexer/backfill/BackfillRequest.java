@@ -1,5 +1,7 @@
 package io.sociindexer.backfill;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * The body of {@code POST /api/v1/backfill}.
  *
@@ -8,4 +10,5 @@ package io.sociindexer.backfill;
  * @param tagGlob the tags to consider, where {@code *} matches any text and {@code ?} one
  *     character; null or blank means every tag
  */
+@Schema(example = "{\"repository\": \"registry.example.com/team/app\", \"tagGlob\": \"v1.*\"}")
 public record BackfillRequest(String repository, String tagGlob) {}

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,7 +149,48 @@ class JobControllerTest {
 
   @Test
   void createMalformedJsonRejected() {
-    assertProblem(http.post(JOBS, JSON, "{\"image\":"), 400, "malformed JSON request body");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":"),
+        400,
+        "malformed JSON request body: the JSON ends early at line 1, column 10");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\" \"app\"}"),
+        400,
+        "malformed JSON request body: invalid JSON syntax at line 1, column 10");
+  }
+
+  @Test
+  void createNonObjectBodyRejected() {
+    String expected =
+        "the request body must be a JSON object such as"
+            + " {\"image\": \"registry.example.com/app:1.0\"}";
+    Map<String, String> bodies =
+        Map.of("\"x\"", "a string", "5", "a number", "[\"app:1\"]", "an array", "true", "a boolean");
+
+    bodies.forEach(
+        (body, found) -> {
+          HttpResponse<String> response = http.post(JOBS, JSON, body);
+
+          assertProblem(response, 400, expected + ", not " + found);
+          assertThat(response.body()).as(body).doesNotContain("io.sociindexer", "Cannot", "`");
+        });
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void createEmptyBodyNamesImage() {
+    assertProblem(http.post(JOBS, JSON, ""), 400, "missing \"image\"");
+  }
+
+  @Test
+  void createStructuredImageRejected() {
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":{\"name\":\"app\"}}"),
+        400,
+        "\"image\" must be a string, not an object, as in {\"image\": \"registry.example.com/app:1.0\"}");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":[\"app:1\"]}"), 400, "\"image\" must be a string, not an array");
+    assertThat(store.all()).isEmpty();
   }
 
   @Test

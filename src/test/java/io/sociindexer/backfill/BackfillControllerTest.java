@@ -166,6 +166,18 @@ class BackfillControllerTest {
   }
 
   @Test
+  void backfillNonObjectBodyRejected() {
+    HttpResponse<String> response = backfill("\"team/app\"");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(response.body()).get("detail").asString())
+        .isEqualTo(
+            "the request body must be a JSON object such as {\"repository\":"
+                + " \"registry.example.com/team/app\", \"tagGlob\": \"v1.*\"}, not a string");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
   void backfillOddRepositoryRejected() {
     int before = REGISTRY.requests().size();
 
