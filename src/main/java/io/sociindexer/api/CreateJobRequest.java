@@ -1,6 +1,8 @@
 package io.sociindexer.api;
 
+import io.sociindexer.json.StrictStringDeserializer;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The body of {@code POST /api/v1/jobs}.
@@ -9,4 +11,5 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *     {@code ghcr.io/org/app@sha256:...}; a name without a registry host means Docker Hub
  */
 @Schema(example = "{\"image\": \"registry.example.com/app:1.0\"}")
-public record CreateJobRequest(String image) {}
+public record CreateJobRequest(
+    @JsonDeserialize(using = StrictStringDeserializer.class) String image) {}

@@ -1,6 +1,8 @@
 package io.sociindexer.backfill;
 
+import io.sociindexer.json.StrictStringDeserializer;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The body of {@code POST /api/v1/backfill}.
@@ -11,4 +13,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *     character; null or blank means every tag
  */
 @Schema(example = "{\"repository\": \"registry.example.com/team/app\", \"tagGlob\": \"v1.*\"}")
-public record BackfillRequest(String repository, String tagGlob) {}
+public record BackfillRequest(
+    @JsonDeserialize(using = StrictStringDeserializer.class) String repository,
+    @JsonDeserialize(using = StrictStringDeserializer.class) String tagGlob) {}

@@ -178,6 +178,26 @@ class JobControllerTest {
   }
 
   @Test
+  void createNonStringImageRejected() {
+    Map<String, String> images =
+        Map.of("5", "a number", "1.5", "a number", "true", "a boolean", "false", "a boolean");
+
+    images.forEach(
+        (image, found) ->
+            assertProblem(
+                http.post(JOBS, JSON, "{\"image\":" + image + "}"),
+                400,
+                "\"image\" must be a string, not " + found
+                    + ", as in {\"image\": \"registry.example.com/app:1.0\"}"));
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void createNullImageMissing() {
+    assertProblem(http.post(JOBS, JSON, "{\"image\":null}"), 400, "missing \"image\"");
+  }
+
+  @Test
   void createEmptyBodyNamesImage() {
     assertProblem(http.post(JOBS, JSON, ""), 400, "missing \"image\"");
   }
