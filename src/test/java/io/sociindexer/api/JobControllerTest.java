@@ -215,10 +215,41 @@ class JobControllerTest {
 
   @Test
   void createWrongContentTypeRejected() {
-    HttpResponse<String> response = http.post(JOBS, "text/plain", "{\"image\":\"app:1\"}");
+    String body = "{\"image\":\"app:1\"}";
 
-    assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertProblem(
+        http.post(JOBS, "text/plain", body),
+        415,
+        "unsupported Content-Type 'text/plain': expected application/json");
+    assertProblem(http.post(JOBS, null, body), 415, "missing Content-Type: expected application/json");
+    assertProblem(
+        http.post(JOBS, "json", body), 415, "invalid Content-Type 'json': expected application/json");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void problemBodiesShareFields() {
+    TestHttp anonymous = new TestHttp(port);
+    List<HttpResponse<String>> problems =
+        List.of(
+            http.post(JOBS, JSON, "{\"image\":"),
+            http.post(JOBS, JSON, "{}"),
+            http.get(JOBS + "/" + UUID.randomUUID()),
+            http.get(JOBS + "/abc"),
+            http.delete("/api/v1/backfill"),
+            http.post(JOBS, "text/plain", "{}"),
+            http.post(JOBS, JSON, "{\"image\":\"" + "a".repeat(70_000) + "\"}"),
+            anonymous.get(JOBS),
+            anonymous.post("/webhooks/unknown", JSON, "{}"));
+
+    for (HttpResponse<String> response : problems) {
+      JsonNode problem = body(response);
+      assertThat(fieldNames(problem))
+          .as(response.body())
+          .containsExactlyInAnyOrder("type", "title", "status", "detail", "instance");
+      assertThat(problem.get("type").asString()).as(response.body()).isEqualTo("about:blank");
+      assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
+    }
   }
 
   @Test
