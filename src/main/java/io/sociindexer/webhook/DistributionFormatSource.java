@@ -1,5 +1,6 @@
 package io.sociindexer.webhook;
 
+import io.sociindexer.json.JsonReadErrors;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.InvalidMediaTypeException;
@@ -105,7 +106,7 @@ public abstract class DistributionFormatSource implements WebhookSource {
           "malformed notification JSON: expected an object with an \"events\" array", e);
     } catch (JacksonException e) {
       throw new InvalidNotificationException(
-          "malformed notification JSON: " + e.getOriginalMessage(), e);
+          "malformed notification JSON: " + JsonReadErrors.describe(e), e);
     }
   }
 }

@@ -163,7 +163,9 @@ class DistributionWebhookControllerTest {
   void malformedJsonRejected() {
     HttpResponse<String> response = http.post(PATH, EVENTS_V2, "{\"events\": [");
 
-    assertProblem(response, 400, "malformed notification JSON");
+    assertProblem(
+        response, 400, "malformed notification JSON: the JSON ends early at line 1, column 13");
+    assertThat(response.body()).doesNotContain("REDACTED", "StreamReadFeature", "byte offset");
   }
 
   @Test
