@@ -2,6 +2,7 @@ package io.sociindexer.api;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,17 +41,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final URI BLANK_TYPE = URI.create("about:blank");
 
+  private static final Set<Class<?>> WHOLE_NUMBER_TYPES =
+      Set.of(int.class, Integer.class, long.class, Long.class);
+
   @Override
   protected ResponseEntity<Object> handleTypeMismatch(
       TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-    String expected =
-        ex.getRequiredType() == UUID.class
-            ? "a UUID"
-            : ex.getRequiredType() == null ? "another type" : ex.getRequiredType().getSimpleName();
-    String detail = "invalid " + name + " '" + ex.getValue() + "': expected " + expected;
+    String detail =
+        "invalid " + name + " '" + ex.getValue() + "': expected " + expected(ex.getRequiredType());
     ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
     return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
+  }
+
+  /** Returns the parameter type in words, such as "a whole number" for an int. */
+  private static String expected(Class<?> type) {
+    if (type == UUID.class) {
+      return "a UUID";
+    }
+    if (WHOLE_NUMBER_TYPES.contains(type)) {
+      return "a whole number";
+    }
+    return type == null ? "another type" : type.getSimpleName();
   }
 
   @Override

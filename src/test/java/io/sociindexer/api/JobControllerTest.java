@@ -325,7 +325,9 @@ class JobControllerTest {
     assertProblem(http.get(JOBS + "?size=201"), 400, "invalid page size 201: expected 1 to 200");
     assertProblem(http.get(JOBS + "?size=0"), 400, "invalid page size 0");
     assertProblem(http.get(JOBS + "?page=-1"), 400, "invalid page -1");
-    assertProblem(http.get(JOBS + "?page=x"), 400, "invalid page 'x'");
+    assertProblem(http.get(JOBS + "?page=x"), 400, "invalid page 'x': expected a whole number");
+    assertProblem(
+        http.get(JOBS + "?size=1.5"), 400, "invalid size '1.5': expected a whole number");
   }
 
   @Test
