@@ -75,20 +75,36 @@ public class ApiAuthenticationFilter extends OncePerRequestFilter implements Ord
   }
 
   private void logMode(ApiProperties properties) {
+    int configured = properties.getTokens().size();
+    int files = properties.getTokenFiles().size();
     if (!required) {
       log.warn(
           "API authentication is off (soci-indexer.api.authentication=none): any client that"
               + " reaches the port can read and change jobs; use it only on a trusted network");
-    } else if (tokens.isEmpty()) {
+      if (configured > 0 || files > 0) {
+        log.warn(
+            "API tokens are configured but not used, because soci-indexer.api.authentication"
+                + " is none: set it to token to require them, or remove soci-indexer.api.tokens"
+                + " and soci-indexer.api.token-files tokens={} token.files={}",
+            configured,
+            files);
+      }
+      return;
+    }
+
+    // Reads every token file now, so that one missing at startup is logged at startup.
+    int fromFiles = tokens.fileTokenCount();
+    if (configured == 0 && fromFiles == 0) {
       log.warn(
           "no API token is configured, so the job API, the backfill API and the status page"
               + " reject every request with 401: set soci-indexer.api.tokens or"
               + " soci-indexer.api.token-files");
     } else {
       log.info(
-          "API authentication by token tokens={} token.files={}",
-          properties.getTokens().size(),
-          properties.getTokenFiles().size());
+          "API authentication by token tokens={} token.files={} file.tokens={}",
+          configured,
+          files,
+          fromFiles);
     }
   }
 

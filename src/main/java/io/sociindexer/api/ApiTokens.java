@@ -43,6 +43,11 @@ final class ApiTokens {
     return configured.isEmpty() && fileDigests().isEmpty();
   }
 
+  /** Returns the number of usable tokens in the token files, reading them as needed. */
+  int fileTokenCount() {
+    return fileDigests().size();
+  }
+
   /** Returns whether {@code presented} equals one of the tokens. */
   boolean accepts(String presented) {
     byte[] digest = sha256(presented);

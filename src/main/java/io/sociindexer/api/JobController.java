@@ -64,7 +64,7 @@ public class JobController {
               + " covers the same manifest digest. Returns 403 when the registry is not in"
               + " soci-indexer.registries.allowed and 422 when a filter leaves the image out.")
   @PostMapping(consumes = "application/json")
-  public ResponseEntity<JobView> create(@RequestBody CreateJobRequest request) {
+  public ResponseEntity<JobView> create(@RequestBody(required = false) CreateJobRequest request) {
     ImageTarget target = ImageTarget.of(parseImage(request));
     checkAdmission(target);
     JobStore.Enqueued enqueued = jobStore.enqueue(target, SOURCE);

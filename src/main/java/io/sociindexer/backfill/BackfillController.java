@@ -78,7 +78,7 @@ public class BackfillController {
               + " the registry is not allowed; 404 when the repository does not exist; 502 when"
               + " the registry fails.")
   @PostMapping(consumes = "application/json")
-  public ResponseEntity<BackfillResponse> backfill(@RequestBody BackfillRequest request) {
+  public ResponseEntity<BackfillResponse> backfill(@RequestBody(required = false) BackfillRequest request) {
     Reference repository = parseRepository(request);
     TagGlob glob = parseGlob(request);
     requireRegistryAllowed(repository);

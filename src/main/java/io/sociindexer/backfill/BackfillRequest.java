@@ -1,5 +1,9 @@
 package io.sociindexer.backfill;
 
+import io.sociindexer.json.StrictStringDeserializer;
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * The body of {@code POST /api/v1/backfill}.
  *
@@ -8,4 +12,7 @@ package io.sociindexer.backfill;
  * @param tagGlob the tags to consider, where {@code *} matches any text and {@code ?} one
  *     character; null or blank means every tag
  */
-public record BackfillRequest(String repository, String tagGlob) {}
+@Schema(example = "{\"repository\": \"registry.example.com/team/app\", \"tagGlob\": \"v1.*\"}")
+public record BackfillRequest(
+    @JsonDeserialize(using = StrictStringDeserializer.class) String repository,
+    @JsonDeserialize(using = StrictStringDeserializer.class) String tagGlob) {}

@@ -1,12 +1,15 @@
 package io.sociindexer.config;
 
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BindingResult;
+import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("soci-indexer.api")
 @Validated
-public class ApiProperties {
+public class ApiProperties implements Validator {
 
   /** Shortest token accepted, so that a placeholder such as "changeme" fails at startup. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -59,16 +62,68 @@ public class ApiProperties {
     NONE
   }
 
-  @AssertTrue(message = "soci-indexer.api.max-body-size must be greater than zero")
-  boolean isMaxBodySizePositive() {
-    return maxBodySize != null && maxBodySize.toBytes() > 0;
+  @Override
+  public boolean supports(Class<?> type) {
+    return ApiProperties.class.isAssignableFrom(type);
   }
 
-  @AssertTrue(
-      message = "each token in soci-indexer.api.tokens must have at least 16 characters and no"
-          + " whitespace; generate one with: openssl rand -hex 32")
-  boolean isTokenListValid() {
-    return tokens.stream().allMatch(ApiProperties::isUsableToken);
+  /**
+   * Checks the tokens and the body size limit. Each error names the bean property, such as {@code
+   * tokens}, which Spring Boot's startup report shows as {@code soci-indexer.api.tokens}, and never
+   * shows a token: the value of a token error is a count. Spring Boot applies this because the
+   * class implements {@link Validator}. An {@code @AssertTrue} method would name a property after
+   * the method, such as tokenListValid, with the value false.
+   */
+  @Override
+  public void validate(Object target, Errors errors) {
+    ApiProperties properties = (ApiProperties) target;
+    List<String> problems = tokenProblems(properties.tokens);
+    if (!problems.isEmpty()) {
+      int count = properties.tokens.size();
+      rejectTokens(
+          errors,
+          "(" + count + (count == 1 ? " token" : " tokens") + ", not shown)",
+          String.join(", ", problems) + ": each token in soci-indexer.api.tokens must have at"
+              + " least " + MIN_TOKEN_LENGTH + " characters and no whitespace; generate one with:"
+              + " openssl rand -hex 32");
+    }
+
+    DataSize size = properties.maxBodySize;
+    if (size == null || size.toBytes() <= 0) {
+      errors.rejectValue(
+          "maxBodySize", "positive", "soci-indexer.api.max-body-size must be greater than zero");
+    }
+  }
+
+  /** Returns what is wrong with each unusable token, by position, such as "token 1 of 2 ...". */
+  private static List<String> tokenProblems(List<String> tokens) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < tokens.size(); i++) {
+      String token = tokens.get(i);
+      if (isUsableToken(token)) {
+        continue;
+      }
+      String what =
+          token != null && token.length() >= MIN_TOKEN_LENGTH
+              ? "contains whitespace"
+              : "has " + (token == null ? 0 : token.length()) + " characters";
+      problems.add("token " + (i + 1) + " of " + tokens.size() + " " + what);
+    }
+    return problems;
+  }
+
+  /**
+   * Adds an error on the field {@code tokens} with {@code reportedValue} as its value, which Spring
+   * Boot's startup report prints. {@link Errors#rejectValue} would take the bound list of tokens.
+   */
+  private static void rejectTokens(Errors errors, String reportedValue, String message) {
+    if (!(errors instanceof BindingResult result)) {
+      errors.reject("tokens.invalid", message);
+      return;
+    }
+    String[] codes = result.resolveMessageCodes("invalid", "tokens");
+    result.addError(
+        new FieldError(result.getObjectName(), "tokens", reportedValue, false, codes, null, message));
   }
 
   /** Returns whether {@code token} is long enough and free of whitespace, which headers strip. */

@@ -1,7 +1,7 @@
 package io.sociindexer.webhook;
 
+import io.sociindexer.json.JsonReadErrors;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import tools.jackson.core.JacksonException;
@@ -24,11 +24,14 @@ public abstract class DistributionFormatSource implements WebhookSource {
    * releases the v1 type ({@code EventsMediaType} in {@code notifications/event.go}), and other
    * senders of the same format send plain JSON.
    */
-  static final Set<MediaType> CONTENT_TYPES =
-      Set.of(
-          MediaType.parseMediaType("application/vnd.docker.distribution.events.v1+json"),
+  static final List<MediaType> CONTENT_TYPES =
+      List.of(
           MediaType.parseMediaType("application/vnd.docker.distribution.events.v2+json"),
+          MediaType.parseMediaType("application/vnd.docker.distribution.events.v1+json"),
           MediaType.APPLICATION_JSON);
+
+  /** The accepted types for messages, so that every Content-Type error names all of them. */
+  private static final String EXPECTED_CONTENT_TYPES = expectedContentTypes();
 
   private final String name;
   private final SenderCredentials credentials;
@@ -75,8 +78,7 @@ public abstract class DistributionFormatSource implements WebhookSource {
 
   private static void checkContentType(String header) {
     if (header == null || header.isBlank()) {
-      throw new InvalidNotificationException(
-          "missing Content-Type: expected application/vnd.docker.distribution.events.v2+json");
+      throw new InvalidNotificationException("missing Content-Type: " + EXPECTED_CONTENT_TYPES);
     }
 
     MediaType type;
@@ -84,16 +86,19 @@ public abstract class DistributionFormatSource implements WebhookSource {
       type = MediaType.parseMediaType(header);
     } catch (InvalidMediaTypeException e) {
       throw new InvalidNotificationException(
-          "invalid Content-Type '" + header + "': " + e.getMessage(), e);
+          "invalid Content-Type '" + header + "': " + EXPECTED_CONTENT_TYPES, e);
     }
     boolean supported = CONTENT_TYPES.stream().anyMatch(t -> t.equalsTypeAndSubtype(type));
     if (!supported) {
       throw new InvalidNotificationException(
-          "unsupported Content-Type '"
-              + header
-              + "': expected application/vnd.docker.distribution.events.v2+json, the v1 type or"
-              + " application/json");
+          "unsupported Content-Type '" + header + "': " + EXPECTED_CONTENT_TYPES);
     }
+  }
+
+  private static String expectedContentTypes() {
+    List<String> names = CONTENT_TYPES.stream().map(MediaType::toString).toList();
+    String allButLast = String.join(", ", names.subList(0, names.size() - 1));
+    return "expected " + allButLast + " or " + names.getLast();
   }
 
   private DistributionEnvelope parse(byte[] body) {
@@ -105,7 +110,7 @@ public abstract class DistributionFormatSource implements WebhookSource {
           "malformed notification JSON: expected an object with an \"events\" array", e);
     } catch (JacksonException e) {
       throw new InvalidNotificationException(
-          "malformed notification JSON: " + e.getOriginalMessage(), e);
+          "malformed notification JSON: " + JsonReadErrors.describe(e), e);
     }
   }
 }

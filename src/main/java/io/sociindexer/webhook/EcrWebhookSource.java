@@ -1,6 +1,7 @@
 package io.sociindexer.webhook;
 
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.json.JsonReadErrors;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import io.sociindexer.oci.Reference;
@@ -267,7 +268,7 @@ public class EcrWebhookSource implements WebhookSource {
     try {
       return jsonMapper.readTree(json);
     } catch (JacksonException e) {
-      throw invalid("malformed JSON in " + position + ": " + e.getOriginalMessage());
+      throw invalid("malformed JSON in " + position + ": " + JsonReadErrors.describe(e));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sociindexer.webhook;
 
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.json.JsonReadErrors;
 import io.sociindexer.oci.Reference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -195,7 +196,7 @@ public class GarWebhookSource implements WebhookSource {
     try {
       return jsonMapper.readTree(json);
     } catch (JacksonException e) {
-      throw invalid("malformed JSON in " + position + ": " + e.getOriginalMessage());
+      throw invalid("malformed JSON in " + position + ": " + JsonReadErrors.describe(e));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sociindexer.webhook;
 
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.json.JsonReadErrors;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.Reference;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +218,7 @@ public class GithubWebhookSource implements WebhookSource {
     try {
       return jsonMapper.readTree(body);
     } catch (JacksonException e) {
-      throw invalid("malformed JSON: " + e.getOriginalMessage());
+      throw invalid("malformed JSON: " + JsonReadErrors.describe(e));
     }
   }
 

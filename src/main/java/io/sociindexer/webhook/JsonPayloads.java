@@ -1,6 +1,7 @@
 package io.sociindexer.webhook;
 
 import io.sociindexer.job.ImageTarget;
+import io.sociindexer.json.JsonReadErrors;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.Reference;
 import tools.jackson.core.JacksonException;
@@ -24,7 +25,7 @@ final class JsonPayloads {
       root = jsonMapper.readTree(body);
     } catch (JacksonException e) {
       throw new InvalidNotificationException(
-          "malformed " + format + " notification JSON: " + e.getOriginalMessage(), e);
+          "malformed " + format + " notification JSON: " + JsonReadErrors.describe(e), e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidNotificationException(

@@ -3,9 +3,12 @@ package io.sociindexer.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sociindexer.config.ApiProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.web.MockFilterChain;
@@ -57,6 +60,44 @@ class ApiAuthenticationFilterTest {
     assertThat(page.getStatus()).isEqualTo(200);
     assertThat(jobs.getStatus()).isEqualTo(200);
     assertThat(output).contains("WARN").contains("API authentication is off");
+  }
+
+  @Test
+  void noneModeWarnsTokensUnused(CapturedOutput output) {
+    filter(ApiProperties.Authentication.NONE, List.of(TOKEN));
+
+    assertThat(output).contains("WARN");
+    assertThat(output)
+        .containsOnlyOnce("API tokens are configured but not used")
+        .contains("tokens=1 token.files=0");
+    assertThat(output).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void noneModeWithoutTokensQuiet(CapturedOutput output) {
+    filter(ApiProperties.Authentication.NONE, List.of());
+
+    assertThat(output).doesNotContain("not used");
+  }
+
+  @Test
+  void missingTokenFileLoggedAtStartup(CapturedOutput output, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("not-mounted-yet");
+    ApiProperties properties = new ApiProperties();
+    properties.setTokens(List.of(TOKEN));
+    properties.setTokenFiles(List.of(file));
+
+    ApiAuthenticationFilter filter = new ApiAuthenticationFilter(properties);
+
+    assertThat(output).contains("ERROR").contains("cannot read API token file");
+    String fileToken = "file-token-0123456789abcdef";
+    Files.writeString(file, fileToken + "\n");
+    MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/v1/jobs");
+    request.setServletPath("/api/v1/jobs");
+    request.addHeader("Authorization", "Bearer " + fileToken);
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    filter.doFilter(request, response, new MockFilterChain());
+    assertThat(response.getStatus()).isEqualTo(200);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,15 +149,107 @@ class JobControllerTest {
 
   @Test
   void createMalformedJsonRejected() {
-    assertProblem(http.post(JOBS, JSON, "{\"image\":"), 400, "malformed JSON request body");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":"),
+        400,
+        "malformed JSON request body: the JSON ends early at line 1, column 10");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\" \"app\"}"),
+        400,
+        "malformed JSON request body: invalid JSON syntax at line 1, column 10");
+  }
+
+  @Test
+  void createNonObjectBodyRejected() {
+    String expected =
+        "the request body must be a JSON object such as"
+            + " {\"image\": \"registry.example.com/app:1.0\"}";
+    Map<String, String> bodies =
+        Map.of("\"x\"", "a string", "5", "a number", "[\"app:1\"]", "an array", "true", "a boolean");
+
+    bodies.forEach(
+        (body, found) -> {
+          HttpResponse<String> response = http.post(JOBS, JSON, body);
+
+          assertProblem(response, 400, expected + ", not " + found);
+          assertThat(response.body()).as(body).doesNotContain("io.sociindexer", "Cannot", "`");
+        });
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void createNonStringImageRejected() {
+    Map<String, String> images =
+        Map.of("5", "a number", "1.5", "a number", "true", "a boolean", "false", "a boolean");
+
+    images.forEach(
+        (image, found) ->
+            assertProblem(
+                http.post(JOBS, JSON, "{\"image\":" + image + "}"),
+                400,
+                "\"image\" must be a string, not " + found
+                    + ", as in {\"image\": \"registry.example.com/app:1.0\"}"));
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void createNullImageMissing() {
+    assertProblem(http.post(JOBS, JSON, "{\"image\":null}"), 400, "missing \"image\"");
+  }
+
+  @Test
+  void createEmptyBodyNamesImage() {
+    assertProblem(http.post(JOBS, JSON, ""), 400, "missing \"image\"");
+  }
+
+  @Test
+  void createStructuredImageRejected() {
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":{\"name\":\"app\"}}"),
+        400,
+        "\"image\" must be a string, not an object, as in {\"image\": \"registry.example.com/app:1.0\"}");
+    assertProblem(
+        http.post(JOBS, JSON, "{\"image\":[\"app:1\"]}"), 400, "\"image\" must be a string, not an array");
+    assertThat(store.all()).isEmpty();
   }
 
   @Test
   void createWrongContentTypeRejected() {
-    HttpResponse<String> response = http.post(JOBS, "text/plain", "{\"image\":\"app:1\"}");
+    String body = "{\"image\":\"app:1\"}";
 
-    assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertProblem(
+        http.post(JOBS, "text/plain", body),
+        415,
+        "unsupported Content-Type 'text/plain': expected application/json");
+    assertProblem(http.post(JOBS, null, body), 415, "missing Content-Type: expected application/json");
+    assertProblem(
+        http.post(JOBS, "json", body), 415, "invalid Content-Type 'json': expected application/json");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void problemBodiesShareFields() {
+    TestHttp anonymous = new TestHttp(port);
+    List<HttpResponse<String>> problems =
+        List.of(
+            http.post(JOBS, JSON, "{\"image\":"),
+            http.post(JOBS, JSON, "{}"),
+            http.get(JOBS + "/" + UUID.randomUUID()),
+            http.get(JOBS + "/abc"),
+            http.delete("/api/v1/backfill"),
+            http.post(JOBS, "text/plain", "{}"),
+            http.post(JOBS, JSON, "{\"image\":\"" + "a".repeat(70_000) + "\"}"),
+            anonymous.get(JOBS),
+            anonymous.post("/webhooks/unknown", JSON, "{}"));
+
+    for (HttpResponse<String> response : problems) {
+      JsonNode problem = body(response);
+      assertThat(fieldNames(problem))
+          .as(response.body())
+          .containsExactlyInAnyOrder("type", "title", "status", "detail", "instance");
+      assertThat(problem.get("type").asString()).as(response.body()).isEqualTo("about:blank");
+      assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
+    }
   }
 
   @Test
@@ -232,7 +325,9 @@ class JobControllerTest {
     assertProblem(http.get(JOBS + "?size=201"), 400, "invalid page size 201: expected 1 to 200");
     assertProblem(http.get(JOBS + "?size=0"), 400, "invalid page size 0");
     assertProblem(http.get(JOBS + "?page=-1"), 400, "invalid page -1");
-    assertProblem(http.get(JOBS + "?page=x"), 400, "invalid page 'x'");
+    assertProblem(http.get(JOBS + "?page=x"), 400, "invalid page 'x': expected a whole number");
+    assertProblem(
+        http.get(JOBS + "?size=1.5"), 400, "invalid size '1.5': expected a whole number");
   }
 
   @Test

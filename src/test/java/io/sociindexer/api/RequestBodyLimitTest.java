@@ -101,6 +101,22 @@ class RequestBodyLimitTest {
   }
 
   @Test
+  void limitCheckedBeforeToken() {
+    TestHttp anonymous = new TestHttp(port);
+    String padded = "{\"image\":\"registry.example/app:1\"}" + " ".repeat(64 << 10);
+
+    HttpResponse<String> oversized = anonymous.post("/api/v1/jobs", JSON, padded);
+    HttpResponse<String> oversizedChunked =
+        anonymous.postChunked("/api/v1/jobs", JSON, padded.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> small = anonymous.post("/api/v1/jobs", JSON, "{\"image\":\"app:1\"}");
+
+    assertThat(oversized.statusCode()).isEqualTo(413);
+    assertThat(oversizedChunked.statusCode()).isEqualTo(413);
+    assertThat(small.statusCode()).isEqualTo(401);
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
   void bodyWithinLimitAccepted() {
     String padded = "{\"image\":\"registry.example/app:1\"}" + " ".repeat(60 << 10);
 

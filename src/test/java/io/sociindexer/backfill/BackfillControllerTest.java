@@ -166,6 +166,41 @@ class BackfillControllerTest {
   }
 
   @Test
+  void backfillNonObjectBodyRejected() {
+    HttpResponse<String> response = backfill("\"team/app\"");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(response.body()).get("detail").asString())
+        .isEqualTo(
+            "the request body must be a JSON object such as {\"repository\":"
+                + " \"registry.example.com/team/app\", \"tagGlob\": \"v1.*\"}, not a string");
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
+  void backfillNonStringFieldsRejected() {
+    int before = REGISTRY.requests().size();
+    String repository = "\"repository\":\"" + REGISTRY.host() + "/team/app\"";
+
+    // -1 would be an invalid reference as text, so no registry is contacted even if it were read.
+    HttpResponse<String> number = backfill("{\"repository\":-1}");
+    HttpResponse<String> numberGlob = backfill("{" + repository + ",\"tagGlob\":5}");
+    HttpResponse<String> booleanGlob = backfill("{" + repository + ",\"tagGlob\":true}");
+
+    assertThat(number.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(number.body()).get("detail").asString())
+        .startsWith("\"repository\" must be a string, not a number, as in {\"repository\":");
+    assertThat(numberGlob.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(numberGlob.body()).get("detail").asString())
+        .startsWith("\"tagGlob\" must be a string, not a number");
+    assertThat(booleanGlob.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(booleanGlob.body()).get("detail").asString())
+        .startsWith("\"tagGlob\" must be a string, not a boolean");
+    assertThat(REGISTRY.requests()).hasSize(before);
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
   void backfillOddRepositoryRejected() {
     int before = REGISTRY.requests().size();
 

@@ -163,7 +163,9 @@ class DistributionWebhookControllerTest {
   void malformedJsonRejected() {
     HttpResponse<String> response = http.post(PATH, EVENTS_V2, "{\"events\": [");
 
-    assertProblem(response, 400, "malformed notification JSON");
+    assertProblem(
+        response, 400, "malformed notification JSON: the JSON ends early at line 1, column 13");
+    assertThat(response.body()).doesNotContain("REDACTED", "StreamReadFeature", "byte offset");
   }
 
   @Test
@@ -183,8 +185,14 @@ class DistributionWebhookControllerTest {
   void wrongContentTypeRejected() {
     String event = envelope(manifestPush("e1", "app", "1.0", INDEX.toString()));
 
-    assertProblem(http.post(PATH, "text/plain", event), 400, "unsupported Content-Type 'text/plain'");
-    assertProblem(http.post(PATH, null, event), 400, "Content-Type");
+    String expected =
+        "expected application/vnd.docker.distribution.events.v2+json,"
+            + " application/vnd.docker.distribution.events.v1+json or application/json";
+
+    assertProblem(
+        http.post(PATH, "text/plain", event), 400, "unsupported Content-Type 'text/plain': " + expected);
+    assertProblem(http.post(PATH, null, event), 400, "missing Content-Type: " + expected);
+    assertProblem(http.post(PATH, "json", event), 400, "invalid Content-Type 'json': " + expected);
     assertThat(store.all()).isEmpty();
   }
 

@@ -452,6 +452,29 @@ class WebhookSourcesTest {
   }
 
   @Test
+  void truncatedJsonNamesPosition() {
+    String truncated = "{\"events\": [";
+    Map<String, HttpResponse<String>> responses = new LinkedHashMap<>();
+    responses.put("distribution",
+        post("/webhooks/distribution", EVENTS_V2, truncated, "Authorization", DISTRIBUTION_SECRET));
+    responses.put("gitlab",
+        post("/webhooks/gitlab", EVENTS_V2, truncated, "Authorization", GITLAB_SECRET));
+    responses.put("harbor", post("/webhooks/harbor", JSON, truncated, "Authorization", HARBOR_SECRET));
+    responses.put("dockerhub", post("/webhooks/dockerhub?token=" + HUB_SECRET, JSON, truncated));
+    responses.put("quay", post("/webhooks/quay?token=" + QUAY_SECRET, JSON, truncated));
+    responses.put("acr", post("/webhooks/acr", JSON, truncated, "X-Soci-Token", ACR_SECRET));
+
+    responses.forEach((source, response) -> {
+      assertThat(response.statusCode()).as(source).isEqualTo(400);
+      assertThat(body(response).get("detail").asString())
+          .as(source)
+          .endsWith("notification JSON: the JSON ends early at line 1, column 13");
+      assertThat(response.body()).as(source).doesNotContain("REDACTED", "StreamReadFeature");
+    });
+    assertThat(store.all()).isEmpty();
+  }
+
+  @Test
   void unknownSourceReturns404() {
     assertProblem(post("/webhooks/nexus", JSON, "{}"), 404, "unknown webhook source 'nexus'");
   }
