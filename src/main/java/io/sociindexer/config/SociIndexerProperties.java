@@ -6,7 +6,6 @@ import io.sociindexer.layer.LayerLimits;
 import io.sociindexer.oci.Platform;
 import io.sociindexer.registry.RequestRetryPolicy;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -18,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /** Settings of the soci-indexer service, under the prefix {@code soci-indexer}. */
 @ConfigurationProperties("soci-indexer")
 @Validated
-public class SociIndexerProperties {
+public class SociIndexerProperties implements Validator {
 
   /** Directory of the embedded job store and other local state. */
   @NotNull private Path dataDir = Path.of("data");
@@ -320,15 +321,6 @@ public class SociIndexerProperties {
     @Max(100)
     private int maxResumes = 5;
 
-    @AssertTrue(
-        message = "registry-requests.initial-backoff, max-backoff and max-retry-after must not be"
-            + " negative")
-    boolean isDurationsNotNegative() {
-      return initialBackoff != null && !initialBackoff.isNegative()
-          && maxBackoff != null && !maxBackoff.isNegative()
-          && maxRetryAfter != null && !maxRetryAfter.isNegative();
-    }
-
     /** Returns these settings as the registry client's policy. */
     public RequestRetryPolicy toPolicy() {
       return new RequestRetryPolicy(
@@ -384,11 +376,6 @@ public class SociIndexerProperties {
      * Distribution envelope contains a few events of about 1 KiB each, so 1 MiB leaves ample room.
      */
     @NotNull private DataSize maxBodySize = DataSize.ofMegabytes(1);
-
-    @AssertTrue(message = "webhook.max-body-size must be greater than zero")
-    boolean isMaxBodySizePositive() {
-      return maxBodySize != null && maxBodySize.toBytes() > 0;
-    }
 
     /**
      * Sender authentication of each webhook source, keyed by the source name in
@@ -527,46 +514,100 @@ public class SociIndexerProperties {
                 maxZtocSize.toBytes()));
   }
 
-  @AssertTrue(
-      message =
-          "max-uncompressed-layer-size, inflate-ratio-check-above and max-ztoc-size must not be"
-              + " negative")
-  boolean isLayerLimitSizesValid() {
-    return maxUncompressedLayerSize != null
-        && maxUncompressedLayerSize.toBytes() >= 0
-        && inflateRatioCheckAbove != null
-        && inflateRatioCheckAbove.toBytes() >= 0
-        && maxZtocSize != null
-        && maxZtocSize.toBytes() >= 0;
+  @Override
+  public boolean supports(Class<?> type) {
+    return SociIndexerProperties.class.isAssignableFrom(type);
   }
 
-  @AssertTrue(message = "span-size must be greater than zero")
-  boolean isSpanSizePositive() {
-    return spanSize != null && spanSize.toBytes() > 0;
+  /**
+   * Checks the settings that a single annotation cannot express. Each problem is rejected on its
+   * own field, so Spring Boot's startup report names the setting and where it was set.
+   */
+  @Override
+  public void validate(Object target, Errors errors) {
+    SociIndexerProperties settings = (SociIndexerProperties) target;
+
+    rejectNegative(errors, "maxUncompressedLayerSize", settings.maxUncompressedLayerSize,
+        "max-uncompressed-layer-size");
+    rejectNegative(errors, "inflateRatioCheckAbove", settings.inflateRatioCheckAbove,
+        "inflate-ratio-check-above");
+    rejectNegative(errors, "maxZtocSize", settings.maxZtocSize, "max-ztoc-size");
+    if (settings.spanSize == null || settings.spanSize.toBytes() <= 0) {
+      errors.rejectValue(
+          "spanSize", "positive", "soci-indexer.span-size must be greater than zero");
+    }
+    if (!isSociVersion(settings.sociVersion)) {
+      errors.rejectValue(
+          "sociVersion", "invalid", "soci-indexer.soci-version must be v1 or v2");
+    }
+    if (!settings.inPlace && (settings.tagSuffix == null || settings.tagSuffix.isEmpty())) {
+      errors.rejectValue(
+          "tagSuffix",
+          "empty",
+          "soci-indexer.tag-suffix must not be empty unless soci-indexer.in-place is true");
+    }
+    rejectInvalidPlatforms(errors, settings.platforms);
+
+    validateNested(errors, settings);
   }
 
-  @AssertTrue(message = "soci-version must be v1 or v2")
-  boolean isSociVersionValid() {
+  private static void validateNested(Errors errors, SociIndexerProperties settings) {
+    RegistryRequests requests = settings.registryRequests;
+    if (requests != null) {
+      rejectNegative(errors, "registryRequests.initialBackoff", requests.getInitialBackoff(),
+          "registry-requests.initial-backoff");
+      rejectNegative(errors, "registryRequests.maxBackoff", requests.getMaxBackoff(),
+          "registry-requests.max-backoff");
+      rejectNegative(errors, "registryRequests.maxRetryAfter", requests.getMaxRetryAfter(),
+          "registry-requests.max-retry-after");
+    }
+    Webhook webhook = settings.webhook;
+    if (webhook != null
+        && (webhook.getMaxBodySize() == null || webhook.getMaxBodySize().toBytes() <= 0)) {
+      errors.rejectValue(
+          "webhook.maxBodySize",
+          "positive",
+          "soci-indexer.webhook.max-body-size must be greater than zero");
+    }
+  }
+
+  private static void rejectNegative(Errors errors, String field, DataSize size, String name) {
+    if (size == null || size.toBytes() < 0) {
+      errors.rejectValue(
+          field, "negative", "soci-indexer." + name + " must not be negative (0 turns it off)");
+    }
+  }
+
+  private static void rejectNegative(Errors errors, String field, Duration duration, String name) {
+    if (duration == null || duration.isNegative()) {
+      errors.rejectValue(field, "negative", "soci-indexer." + name + " must not be negative");
+    }
+  }
+
+  private static boolean isSociVersion(String text) {
     try {
-      SociVersion.parse(sociVersion);
+      SociVersion.parse(text);
       return true;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | NullPointerException e) {
       return false;
     }
   }
 
-  @AssertTrue(message = "tag-suffix must not be empty unless in-place is true")
-  boolean isTagSuffixUsable() {
-    return inPlace || (tagSuffix != null && !tagSuffix.isEmpty());
-  }
-
-  @AssertTrue(message = "platforms must be written as os/architecture[/variant], such as linux/amd64")
-  boolean isPlatformListValid() {
-    try {
-      platforms.forEach(Platform::parse);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
+  private static void rejectInvalidPlatforms(Errors errors, List<String> platforms) {
+    if (platforms == null) {
+      return;
+    }
+    for (String platform : platforms) {
+      try {
+        Platform.parse(platform);
+      } catch (IllegalArgumentException e) {
+        errors.rejectValue(
+            "platforms",
+            "invalid",
+            "soci-indexer.platforms has an invalid entry '" + platform
+                + "': write os/architecture[/variant], such as linux/amd64");
+        return;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sociindexer.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sociindexer.indexer.IndexOptions;
 import io.sociindexer.indexer.SociVersion;
@@ -9,8 +10,18 @@ import io.sociindexer.registry.RequestRetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BeanPropertyBindingResult;
+import org.springframework.validation.Errors;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SociIndexerPropertiesTest {
 
   @Test
@@ -71,10 +82,14 @@ class SociIndexerPropertiesTest {
 
   @Test
   void negativeRequestBackoffFailsValidation() {
-    SociIndexerProperties.RegistryRequests requests = new SociIndexerProperties.RegistryRequests();
-    requests.setInitialBackoff(Duration.ofSeconds(-1));
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.getRegistryRequests().setInitialBackoff(Duration.ofSeconds(-1));
 
-    assertThat(requests.isDurationsNotNegative()).isFalse();
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("registryRequests.initialBackoff")).isNotNull();
+    assertThat(errors.getFieldError("registryRequests.initialBackoff").getDefaultMessage())
+        .isEqualTo("soci-indexer.registry-requests.initial-backoff must not be negative");
   }
 
   @Test
@@ -82,7 +97,10 @@ class SociIndexerPropertiesTest {
     SociIndexerProperties properties = new SociIndexerProperties();
     properties.setSociVersion("v3");
 
-    assertThat(properties.isSociVersionValid()).isFalse();
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("sociVersion").getDefaultMessage())
+        .isEqualTo("soci-indexer.soci-version must be v1 or v2");
   }
 
   @Test
@@ -90,8 +108,47 @@ class SociIndexerPropertiesTest {
     SociIndexerProperties properties = new SociIndexerProperties();
     properties.setTagSuffix("");
 
-    assertThat(properties.isTagSuffixUsable()).isFalse();
+    assertThat(validate(properties).getFieldError("tagSuffix")).isNotNull();
     properties.setInPlace(true);
-    assertThat(properties.isTagSuffixUsable()).isTrue();
+    assertThat(validate(properties).hasErrors()).isFalse();
+  }
+
+  @Test
+  void invalidPlatformNamesEntry() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setPlatforms(List.of("linux/amd64", "amd64"));
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("platforms").getDefaultMessage())
+        .contains("invalid entry 'amd64'");
+  }
+
+  @Test
+  void defaultsPassValidation() {
+    assertThat(validate(new SociIndexerProperties()).hasErrors()).isFalse();
+  }
+
+  @Test
+  void zeroSpanSizeReportNamesProperty(CapturedOutput output) {
+    SpringApplication application = new SpringApplication(Settings.class);
+    application.setWebApplicationType(WebApplicationType.NONE);
+
+    assertThatThrownBy(() -> application.run("--soci-indexer.span-size=0")).isNotNull();
+
+    assertThat(output).contains("Property: soci-indexer.spanSize");
+    assertThat(output).contains("Origin: \"soci-indexer.span-size\" from property source");
+    assertThat(output).contains("Reason: soci-indexer.span-size must be greater than zero");
+    assertThat(output).doesNotContain("spanSizePositive");
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableConfigurationProperties(SociIndexerProperties.class)
+  static class Settings {}
+
+  private static Errors validate(SociIndexerProperties properties) {
+    Errors errors = new BeanPropertyBindingResult(properties, "soci-indexer");
+    properties.validate(properties, errors);
+    return errors;
   }
 }
