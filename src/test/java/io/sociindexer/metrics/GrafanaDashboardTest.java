@@ -52,6 +52,16 @@ class GrafanaDashboardTest {
     assertThat(all).contains("soci_queue_depth", "soci_queue_oldest_age_seconds");
     assertThat(all).contains("outcome=\"failed\"");
     assertThat(all).contains("soci_registry_requests_total");
+    assertThat(all).contains("soci_layers_total");
+  }
+
+  @Test
+  void chartShipsSameDashboard() throws IOException {
+    Path chartCopy = Path.of("helm/soci-indexer/files/soci-indexer-dashboard.json");
+
+    assertThat(Files.readString(chartCopy))
+        .as(chartCopy + " must be a copy of " + DASHBOARD)
+        .isEqualTo(Files.readString(DASHBOARD));
   }
 
   @Test
