@@ -62,7 +62,9 @@ public class JobController {
   @ApiResponse(responseCode = "202", description = "the new job", useReturnTypeSchema = true)
   @ApiResponse(
       responseCode = "200",
-      description = "the queued or running job that already covers the same manifest digest",
+      description =
+          "the queued or running job for the same repository and digest, when the image names"
+              + " a digest",
       useReturnTypeSchema = true)
   @ApiResponse(
       responseCode = "400",

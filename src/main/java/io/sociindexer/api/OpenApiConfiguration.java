@@ -91,8 +91,8 @@ public class OpenApiConfiguration {
   /**
    * Adds the 401 of {@link ApiAuthenticationFilter} to the operations it protects and the 500 of
    * {@link ApiExceptionHandler} to all, gives every response of 400 or above the problem body,
-   * names JSON as the type of success bodies in place of springdoc's wildcard, and sorts the
-   * responses by code.
+   * sets application/json as the media type of success bodies in place of springdoc's wildcard,
+   * and sorts the responses by code.
    */
   @Bean
   OpenApiCustomizer problemResponses() {
@@ -100,8 +100,8 @@ public class OpenApiConfiguration {
       if (openApi.getPaths() == null) {
         return;
       }
-      // Added here, not with the security scheme, because springdoc drops schemas that no
-      // operation references before the customizers run.
+      // Added here, not with the security scheme, because springdoc (3.1.1 here) removes a schema
+      // of the OpenAPI bean that no operation references before the customizers run.
       openApi.getComponents().addSchemas(PROBLEM_SCHEMA, problemSchema());
       openApi
           .getPaths()
@@ -148,8 +148,8 @@ public class OpenApiConfiguration {
   }
 
   /**
-   * Returns the fields that {@link FilterProblems} and {@link ApiExceptionHandler} write in every
-   * problem.
+   * Returns the schema of the fields that {@link FilterProblems} and {@link ApiExceptionHandler}
+   * write in every problem.
    */
   private static Schema<?> problemSchema() {
     return new ObjectSchema()

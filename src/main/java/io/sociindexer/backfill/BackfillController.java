@@ -86,7 +86,7 @@ public class BackfillController {
   @ApiResponse(
       responseCode = "403",
       description = "the registry is not in soci-indexer.registries.allowed")
-  @ApiResponse(responseCode = "404", description = "the registry does not know the repository")
+  @ApiResponse(responseCode = "404", description = "the repository is not found in the registry")
   @ApiResponse(
       responseCode = "413",
       description = "the body exceeds soci-indexer.api.max-body-size")

@@ -136,10 +136,10 @@ public class WebhookController implements DisposableBean {
       useReturnTypeSchema = true)
   @ApiResponse(
       responseCode = "400",
-      description = "the payload, or its Content-Type, is not one this source understands")
+      description = "the payload or its Content-Type is invalid for this source")
   @ApiResponse(
       responseCode = "401",
-      description = "the sender's credentials are missing or wrong for this source")
+      description = "the sender's credentials are missing or invalid for this source")
   @ApiResponse(responseCode = "404", description = "the source is unknown or disabled")
   @ApiResponse(
       responseCode = "413",
@@ -199,10 +199,10 @@ public class WebhookController implements DisposableBean {
       useReturnTypeSchema = true)
   @ApiResponse(
       responseCode = "400",
-      description = "the payload, or its Content-Type, is not one this source understands")
+      description = "the payload or its Content-Type is invalid for this source")
   @ApiResponse(
       responseCode = "401",
-      description = "the sender's credentials are missing or wrong for this source")
+      description = "the sender's credentials are missing or invalid for this source")
   @ApiResponse(responseCode = "404", description = "the source is disabled")
   @ApiResponse(
       responseCode = "413",
