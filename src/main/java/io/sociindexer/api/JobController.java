@@ -8,6 +8,7 @@ import io.sociindexer.job.JobEnqueuedEvent;
 import io.sociindexer.job.JobStore;
 import io.sociindexer.oci.Reference;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -57,12 +58,27 @@ public class JobController {
     this.events = events;
   }
 
-  @Operation(
-      summary = "Create a job for an image",
+  @Operation(summary = "Create a job for an image")
+  @ApiResponse(responseCode = "202", description = "the new job", useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "200",
       description =
-          "Returns 202 with the new job, or 200 with the queued or running job that already"
-              + " covers the same manifest digest. Returns 403 when the registry is not in"
-              + " soci-indexer.registries.allowed and 422 when a filter leaves the image out.")
+          "the queued or running job for the same repository and digest, when the image names"
+              + " a digest",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "400",
+      description = "the body is not JSON, or \"image\" is missing or not a valid reference")
+  @ApiResponse(
+      responseCode = "403",
+      description = "the registry is not in soci-indexer.registries.allowed")
+  @ApiResponse(
+      responseCode = "413",
+      description = "the body exceeds soci-indexer.api.max-body-size")
+  @ApiResponse(responseCode = "415", description = "the Content-Type is not application/json")
+  @ApiResponse(
+      responseCode = "422",
+      description = "an include or exclude filter leaves the image out")
   @PostMapping(consumes = "application/json")
   public ResponseEntity<JobView> create(@RequestBody(required = false) CreateJobRequest request) {
     ImageTarget target = ImageTarget.of(parseImage(request));
@@ -86,6 +102,9 @@ public class JobController {
   }
 
   @Operation(summary = "Get a job")
+  @ApiResponse(responseCode = "200", description = "the job", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "400", description = "the id is not a UUID")
+  @ApiResponse(responseCode = "404", description = "no job has this id")
   @GetMapping("/{id}")
   public JobView get(@PathVariable UUID id) {
     return JobView.of(findOrThrow(id));
@@ -96,6 +115,8 @@ public class JobController {
       description =
           "Filters by state (queued, running, succeeded, skipped, failed, cancelled) and by a"
               + " substring of the image reference.")
+  @ApiResponse(responseCode = "200", description = "a page of jobs", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "400", description = "state, page or size is invalid")
   @GetMapping
   public JobPageView list(
       @RequestParam(required = false) String state,
@@ -117,9 +138,16 @@ public class JobController {
         found.jobs().stream().map(JobView::of).toList(), page, size, found.total());
   }
 
-  @Operation(
-      summary = "Retry a failed or cancelled job",
-      description = "Queues the job again; 409 when the job is queued, running, succeeded or skipped.")
+  @Operation(summary = "Retry a failed or cancelled job")
+  @ApiResponse(
+      responseCode = "202",
+      description = "the job, queued again",
+      useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "400", description = "the id is not a UUID")
+  @ApiResponse(responseCode = "404", description = "no job has this id")
+  @ApiResponse(
+      responseCode = "409",
+      description = "the job is queued, running, succeeded or skipped")
   @PostMapping("/{id}/retry")
   public ResponseEntity<JobView> retry(@PathVariable UUID id) {
     Job before = findOrThrow(id);
@@ -136,9 +164,11 @@ public class JobController {
     return ResponseEntity.accepted().location(location(retried)).body(JobView.of(retried));
   }
 
-  @Operation(
-      summary = "Cancel a queued job",
-      description = "409 when the job is running or already finished.")
+  @Operation(summary = "Cancel a queued job")
+  @ApiResponse(responseCode = "200", description = "the cancelled job", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "400", description = "the id is not a UUID")
+  @ApiResponse(responseCode = "404", description = "no job has this id")
+  @ApiResponse(responseCode = "409", description = "the job is running or already finished")
   @DeleteMapping("/{id}")
   public JobView cancel(@PathVariable UUID id) {
     Job before = findOrThrow(id);

@@ -10,6 +10,7 @@ import io.sociindexer.oci.Reference;
 import io.sociindexer.registry.RegistryClient;
 import io.sociindexer.registry.RegistryException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,10 +74,26 @@ public class BackfillController {
   @Operation(
       summary = "Queue jobs for the tags of a repository",
       description =
-          "Lists the tags that match tagGlob and queues a job for each one not indexed yet."
-              + " Returns 202 with the number queued and the skipped tags with reasons; 403 when"
-              + " the registry is not allowed; 404 when the repository does not exist; 502 when"
-              + " the registry fails.")
+          "Lists the tags that match tagGlob and queues a job for each one not indexed yet.")
+  @ApiResponse(
+      responseCode = "202",
+      description = "the number of jobs queued, and the skipped tags with reasons",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "400",
+      description =
+          "the body is not JSON, or \"repository\" is missing, invalid or has a tag or digest")
+  @ApiResponse(
+      responseCode = "403",
+      description = "the registry is not in soci-indexer.registries.allowed")
+  @ApiResponse(responseCode = "404", description = "the repository is not found in the registry")
+  @ApiResponse(
+      responseCode = "413",
+      description = "the body exceeds soci-indexer.api.max-body-size")
+  @ApiResponse(responseCode = "415", description = "the Content-Type is not application/json")
+  @ApiResponse(
+      responseCode = "502",
+      description = "the registry failed or could not be reached while listing or checking tags")
   @PostMapping(consumes = "application/json")
   public ResponseEntity<BackfillResponse> backfill(@RequestBody(required = false) BackfillRequest request) {
     Reference repository = parseRepository(request);

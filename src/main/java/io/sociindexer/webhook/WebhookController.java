@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,6 +126,24 @@ public class WebhookController implements DisposableBean {
               + " and replies with what was accepted, deduplicated and ignored. The source is one"
               + " of distribution, gitlab, harbor, dockerhub, quay, acr and the other configured"
               + " sources.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "no admitted image, as in a test delivery or one with only deletes",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "202",
+      description = "at least one admitted image, its job stored now or already queued",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "400",
+      description = "the payload or its Content-Type is invalid for this source")
+  @ApiResponse(
+      responseCode = "401",
+      description = "the sender's credentials are missing or invalid for this source")
+  @ApiResponse(responseCode = "404", description = "the source is unknown or disabled")
+  @ApiResponse(
+      responseCode = "413",
+      description = "the body exceeds soci-indexer.webhook.max-body-size")
   @PostMapping("/webhooks/{source}")
   public ResponseEntity<WebhookSummary> receive(
       @PathVariable("source") String sourceName, HttpServletRequest request) throws IOException {
@@ -170,6 +189,24 @@ public class WebhookController implements DisposableBean {
                     mediaType = "application/json",
                     schema = @Schema(implementation = DistributionEnvelope.class))
               }))
+  @ApiResponse(
+      responseCode = "200",
+      description = "no admitted image, as in a test delivery or one with only deletes",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "202",
+      description = "at least one admitted image, its job stored now or already queued",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "400",
+      description = "the payload or its Content-Type is invalid for this source")
+  @ApiResponse(
+      responseCode = "401",
+      description = "the sender's credentials are missing or invalid for this source")
+  @ApiResponse(responseCode = "404", description = "the source is disabled")
+  @ApiResponse(
+      responseCode = "413",
+      description = "the body exceeds soci-indexer.webhook.max-body-size")
   @PostMapping("/webhooks/" + DistributionSource.NAME)
   public ResponseEntity<WebhookSummary> receiveDistribution(HttpServletRequest request)
       throws IOException {

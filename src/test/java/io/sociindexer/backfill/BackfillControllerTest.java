@@ -218,4 +218,23 @@ class BackfillControllerTest {
     assertThat(REGISTRY.requests()).hasSize(before);
     assertThat(store.all()).isEmpty();
   }
+
+  /** Checks 202 and 404 against the description here, because only this test runs a registry. */
+  @Test
+  void backfillRepliesListedInDescription() throws IOException {
+    REGISTRY.pushImage("team/listed", "v1", "e");
+    JsonNode docs = json.readTree(new TestHttp(port).get("/v3/api-docs").body());
+    JsonNode responses = docs.get("paths").get(BACKFILL).get("post").get("responses");
+
+    HttpResponse<String> queued =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/listed\"}");
+    HttpResponse<String> unknown =
+        backfill("{\"repository\":\"" + REGISTRY.host() + "/team/never-pushed\"}");
+
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    assertThat(responses.has("202")).isTrue();
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    assertThat(responses.has("404")).isTrue();
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
 }
