@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
@@ -53,7 +55,7 @@ public class SociIndexerProperties implements Validator {
    * Maximum ratio of decompressed to compressed bytes of a layer, checked once the layer has
    * inflated past inflate-ratio-check-above. 0 turns the limit off.
    */
-  @Min(0)
+  @Min(value = 0, message = "soci-indexer.max-inflate-ratio must not be negative")
   private int maxInflateRatio = LayerLimits.DEFAULT_MAX_INFLATE_RATIO;
 
   /** Decompressed bytes of a layer after which max-inflate-ratio applies. */
@@ -64,7 +66,7 @@ public class SociIndexerProperties implements Validator {
    * Maximum tar entries in one layer; the indexer keeps every entry in memory until the zTOC is
    * written. 0 turns the limit off.
    */
-  @Min(0)
+  @Min(value = 0, message = "soci-indexer.max-tar-entries must not be negative")
   private int maxTarEntries = LayerLimits.DEFAULT_MAX_ENTRIES;
 
   /**
@@ -106,8 +108,8 @@ public class SociIndexerProperties implements Validator {
    * replica inflates up to workers.count times this many layers at once. Inflating a layer keeps
    * one core busy, so keep that product near the number of CPU cores.
    */
-  @Min(1)
-  @Max(64)
+  @Min(value = 1, message = "soci-indexer.layer-concurrency must be between 1 and 64")
+  @Max(value = 64, message = "soci-indexer.layer-concurrency must be between 1 and 64")
   private int layerConcurrency = 2;
 
   @Valid @NotNull private ZtocCacheSettings ztocCache = new ZtocCacheSettings();
@@ -186,12 +188,12 @@ public class SociIndexerProperties implements Validator {
   public static class Workers {
 
     /** Jobs this replica runs at once. */
-    @Min(0)
-    @Max(256)
+    @Min(value = 0, message = "soci-indexer.workers.count must be between 0 and 256")
+    @Max(value = 256, message = "soci-indexer.workers.count must be between 0 and 256")
     private int count = 2;
 
     /** Jobs this replica runs at once against one registry. */
-    @Min(1)
+    @Min(value = 1, message = "soci-indexer.workers.per-registry must be at least 1")
     private int perRegistry = 2;
 
     /** Time one attempt of a job may take before it fails as timed out. */
@@ -259,7 +261,7 @@ public class SociIndexerProperties implements Validator {
   public static class Retry {
 
     /** Attempts in all, the first included; a job fails after the last. */
-    @Min(1)
+    @Min(value = 1, message = "soci-indexer.retry.max-attempts must be at least 1")
     private int maxAttempts = 5;
 
     /** Wait before the second attempt; each later wait doubles. */
@@ -299,9 +301,14 @@ public class SociIndexerProperties implements Validator {
    */
   public static class RegistryRequests {
 
+    private static final String MAX_ATTEMPTS_RANGE =
+        "soci-indexer.registry-requests.max-attempts must be between 1 and 20";
+    private static final String MAX_RESUMES_RANGE =
+        "soci-indexer.registry-requests.max-resumes must be between 0 and 100";
+
     /** Attempts of one request in all, the first included; 1 turns request retries off. */
-    @Min(1)
-    @Max(20)
+    @Min(value = 1, message = MAX_ATTEMPTS_RANGE)
+    @Max(value = 20, message = MAX_ATTEMPTS_RANGE)
     private int maxAttempts = 4;
 
     /** Wait before the second attempt of a request; each later wait doubles, with jitter. */
@@ -317,8 +324,8 @@ public class SociIndexerProperties implements Validator {
     @NotNull private Duration maxRetryAfter = Duration.ofSeconds(10);
 
     /** Times a blob download reopens with a Range request after its body broke mid-stream. */
-    @Min(0)
-    @Max(100)
+    @Min(value = 0, message = MAX_RESUMES_RANGE)
+    @Max(value = 100, message = MAX_RESUMES_RANGE)
     private int maxResumes = 5;
 
     /** Returns these settings as the registry client's policy. */
@@ -520,68 +527,113 @@ public class SociIndexerProperties implements Validator {
   }
 
   /**
-   * Checks the settings that a single annotation cannot express. Each problem is rejected on its
-   * own field, so Spring Boot's startup report names the setting and where it was set.
+   * Checks the settings that a single annotation cannot express. Each problem is reported on the
+   * setting's own name, so Spring Boot's startup report names it, its value and where it was set.
    */
   @Override
   public void validate(Object target, Errors errors) {
     SociIndexerProperties settings = (SociIndexerProperties) target;
 
-    rejectNegative(errors, "maxUncompressedLayerSize", settings.maxUncompressedLayerSize,
-        "max-uncompressed-layer-size");
-    rejectNegative(errors, "inflateRatioCheckAbove", settings.inflateRatioCheckAbove,
-        "inflate-ratio-check-above");
-    rejectNegative(errors, "maxZtocSize", settings.maxZtocSize, "max-ztoc-size");
-    if (settings.spanSize == null || settings.spanSize.toBytes() <= 0) {
-      errors.rejectValue(
-          "spanSize", "positive", "soci-indexer.span-size must be greater than zero");
-    }
+    rejectUnlessPositive(errors, "span-size", settings.spanSize, "such as 4MB");
+    rejectNegative(errors, "min-layer-size", settings.minLayerSize);
+    rejectNegative(errors, "max-uncompressed-layer-size", settings.maxUncompressedLayerSize);
+    rejectNegative(errors, "inflate-ratio-check-above", settings.inflateRatioCheckAbove);
+    rejectNegative(errors, "max-ztoc-size", settings.maxZtocSize);
     if (!isSociVersion(settings.sociVersion)) {
-      errors.rejectValue(
-          "sociVersion", "invalid", "soci-indexer.soci-version must be v1 or v2");
+      reject(errors, "soci-version", settings.sociVersion, "must be v1 or v2");
     }
     if (!settings.inPlace && (settings.tagSuffix == null || settings.tagSuffix.isEmpty())) {
-      errors.rejectValue(
-          "tagSuffix",
-          "empty",
-          "soci-indexer.tag-suffix must not be empty unless soci-indexer.in-place is true");
+      reject(errors, "tag-suffix", settings.tagSuffix,
+          "must not be empty unless soci-indexer.in-place is true");
     }
     rejectInvalidPlatforms(errors, settings.platforms);
+    rejectInvalidNodeId(errors, settings.nodeId);
+    rejectWildcardPlainHttp(errors, settings.plainHttpRegistries);
 
     validateNested(errors, settings);
   }
 
   private static void validateNested(Errors errors, SociIndexerProperties settings) {
+    Workers workers = settings.workers;
+    if (workers != null) {
+      rejectUnlessPositive(errors, "workers.job-timeout", workers.getJobTimeout());
+      rejectUnlessPositive(errors, "workers.lease", workers.getLease());
+      rejectUnlessPositive(errors, "workers.poll-interval", workers.getPollInterval());
+      rejectNegative(errors, "workers.shutdown-grace-period", workers.getShutdownGracePeriod());
+    }
+    Retry retry = settings.retry;
+    if (retry != null) {
+      rejectNegative(errors, "retry.initial-backoff", retry.getInitialBackoff());
+      rejectNegative(errors, "retry.max-backoff", retry.getMaxBackoff());
+    }
     RegistryRequests requests = settings.registryRequests;
     if (requests != null) {
-      rejectNegative(errors, "registryRequests.initialBackoff", requests.getInitialBackoff(),
-          "registry-requests.initial-backoff");
-      rejectNegative(errors, "registryRequests.maxBackoff", requests.getMaxBackoff(),
-          "registry-requests.max-backoff");
-      rejectNegative(errors, "registryRequests.maxRetryAfter", requests.getMaxRetryAfter(),
-          "registry-requests.max-retry-after");
+      rejectNegative(errors, "registry-requests.initial-backoff", requests.getInitialBackoff());
+      rejectNegative(errors, "registry-requests.max-backoff", requests.getMaxBackoff());
+      rejectNegative(errors, "registry-requests.max-retry-after", requests.getMaxRetryAfter());
     }
     Webhook webhook = settings.webhook;
-    if (webhook != null
-        && (webhook.getMaxBodySize() == null || webhook.getMaxBodySize().toBytes() <= 0)) {
-      errors.rejectValue(
-          "webhook.maxBodySize",
-          "positive",
-          "soci-indexer.webhook.max-body-size must be greater than zero");
+    if (webhook != null) {
+      rejectUnlessPositive(
+          errors, "webhook.max-body-size", webhook.getMaxBodySize(), "such as 1MB");
     }
   }
 
-  private static void rejectNegative(Errors errors, String field, DataSize size, String name) {
+  private static void rejectNegative(Errors errors, String name, DataSize size) {
     if (size == null || size.toBytes() < 0) {
-      errors.rejectValue(
-          field, "negative", "soci-indexer." + name + " must not be negative (0 turns it off)");
+      reject(errors, name, size, "must not be negative (0 turns it off)");
     }
   }
 
-  private static void rejectNegative(Errors errors, String field, Duration duration, String name) {
-    if (duration == null || duration.isNegative()) {
-      errors.rejectValue(field, "negative", "soci-indexer." + name + " must not be negative");
+  private static void rejectUnlessPositive(
+      Errors errors, String name, DataSize size, String example) {
+    if (size == null || size.toBytes() <= 0) {
+      reject(errors, name, size, "must be greater than zero, " + example);
     }
+  }
+
+  private static void rejectNegative(Errors errors, String name, Duration duration) {
+    if (duration == null || duration.isNegative()) {
+      reject(errors, name, duration, "must not be negative");
+    }
+  }
+
+  private static void rejectUnlessPositive(Errors errors, String name, Duration duration) {
+    if (duration == null || duration.isNegative() || duration.isZero()) {
+      reject(errors, name, duration, "must be greater than zero, such as 30s");
+    }
+  }
+
+  /**
+   * Reports {@code message} for the setting {@code soci-indexer.<name>} on the bean property of
+   * that setting. Spring Boot then prints the setting's origin, such as the file and line, with
+   * the message, which names the setting as it is written in configuration.
+   */
+  private static void reject(Errors errors, String name, Object value, String message) {
+    String text = "soci-indexer." + name + " " + message;
+    if (!(errors instanceof BindingResult result)) {
+      errors.reject("invalid", text);
+      return;
+    }
+    String field = beanPath(name);
+    String[] codes = result.resolveMessageCodes("invalid", field);
+    result.addError(
+        new FieldError(result.getObjectName(), field, value, false, codes, null, text));
+  }
+
+  /** Returns the bean path of a dashed setting name, such as workers.pollInterval. */
+  private static String beanPath(String name) {
+    StringBuilder path = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (c == '-') {
+        upper = true;
+      } else {
+        path.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return path.toString();
   }
 
   private static boolean isSociVersion(String text) {
@@ -601,11 +653,39 @@ public class SociIndexerProperties implements Validator {
       try {
         Platform.parse(platform);
       } catch (IllegalArgumentException e) {
-        errors.rejectValue(
-            "platforms",
-            "invalid",
-            "soci-indexer.platforms has an invalid entry '" + platform
-                + "': write os/architecture[/variant], such as linux/amd64");
+        reject(errors, "platforms", platforms, "has an invalid entry '" + platform
+            + "': write os/architecture[/variant], such as linux/amd64");
+        return;
+      }
+    }
+  }
+
+  /**
+   * Rejects a node id with whitespace or an unresolved placeholder such as {@code ${HOSTNAME}},
+   * which would give every replica the same lease owner name.
+   */
+  private static void rejectInvalidNodeId(Errors errors, String nodeId) {
+    if (nodeId == null || nodeId.isBlank()) {
+      return;
+    }
+    if (nodeId.contains("${")) {
+      reject(errors, "node-id", nodeId, "contains a placeholder that was not resolved; set the"
+          + " variable, write ${HOSTNAME:} so that an unset variable leaves the id unset, or"
+          + " remove the setting to get a generated id");
+    } else if (nodeId.strip().chars().anyMatch(Character::isWhitespace)) {
+      reject(errors, "node-id", nodeId, "must not contain whitespace");
+    }
+  }
+
+  /** Rejects {@code *.domain} entries, which only the allow-list understands. */
+  private static void rejectWildcardPlainHttp(Errors errors, List<String> registries) {
+    if (registries == null) {
+      return;
+    }
+    for (String registry : registries) {
+      if (registry != null && registry.strip().startsWith("*")) {
+        reject(errors, "plain-http-registries", registries, "has the wildcard entry '" + registry
+            + "', but plain HTTP is chosen per exact host:port; list each registry");
         return;
       }
     }

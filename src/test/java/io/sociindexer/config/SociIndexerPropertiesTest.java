@@ -136,10 +136,74 @@ class SociIndexerPropertiesTest {
 
     assertThatThrownBy(() -> application.run("--soci-indexer.span-size=0")).isNotNull();
 
-    assertThat(output).contains("Property: soci-indexer.spanSize");
+    assertThat(output).contains("Property: soci-indexer.spanSize\n");
     assertThat(output).contains("Origin: \"soci-indexer.span-size\" from property source");
-    assertThat(output).contains("Reason: soci-indexer.span-size must be greater than zero");
+    assertThat(output).contains(
+        "Reason: soci-indexer.span-size must be greater than zero, such as 4MB");
     assertThat(output).doesNotContain("spanSizePositive");
+  }
+
+  @Test
+  void zeroLeaseReportNamesProperty(CapturedOutput output) {
+    startWith("--soci-indexer.workers.lease=0s");
+
+    assertThat(output).contains("Property: soci-indexer.workers.lease\n");
+    assertThat(output).contains("Reason: soci-indexer.workers.lease must be greater than zero");
+  }
+
+  @Test
+  void rangeReportNamesProperty(CapturedOutput output) {
+    startWith("--soci-indexer.layer-concurrency=0");
+
+    assertThat(output).contains("Reason: soci-indexer.layer-concurrency must be between 1 and 64");
+  }
+
+  @Test
+  void unresolvedNodeIdFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setNodeId("${HOSTNAME}");
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("nodeId").getDefaultMessage())
+        .startsWith("soci-indexer.node-id contains a placeholder that was not resolved");
+  }
+
+  @Test
+  void wildcardPlainHttpFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setPlainHttpRegistries(List.of("*.corp.example"));
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("plainHttpRegistries").getDefaultMessage())
+        .contains("wildcard entry '*.corp.example'");
+  }
+
+  @Test
+  void negativeMinLayerSizeFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.setMinLayerSize(DataSize.ofMegabytes(-1));
+
+    assertThat(validate(properties).getFieldError("minLayerSize")).isNotNull();
+  }
+
+  @Test
+  void zeroPollIntervalFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.getWorkers().setPollInterval(Duration.ZERO);
+    properties.getWorkers().setJobTimeout(Duration.ZERO);
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("workers.pollInterval")).isNotNull();
+    assertThat(errors.getFieldError("workers.jobTimeout")).isNotNull();
+  }
+
+  private static void startWith(String... arguments) {
+    SpringApplication application = new SpringApplication(Settings.class);
+    application.setWebApplicationType(WebApplicationType.NONE);
+    assertThatThrownBy(() -> application.run(arguments)).isNotNull();
   }
 
   @Configuration(proxyBeanMethods = false)
