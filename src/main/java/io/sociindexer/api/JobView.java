@@ -66,7 +66,8 @@ public record JobView(
    * One layer of one platform: indexed with a zTOC, or skipped with the reason.
    *
    * @param size compressed size in bytes
-   * @param reused whether the zTOC of an earlier image was reused instead of reading the layer
+   * @param reused true when the zTOC of an earlier image was reused instead of reading the
+   *     layer, else null and left out of the JSON
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Layer(
@@ -75,7 +76,7 @@ public record JobView(
       long size,
       String ztocDigest,
       String skipReason,
-      boolean reused) {}
+      Boolean reused) {}
 
   /**
    * The failure of the last attempt.
@@ -137,7 +138,7 @@ public record JobView(
                         l.size(),
                         l.ztocDigest(),
                         l.skipReason(),
-                        l.reused()))
+                        l.reused() ? Boolean.TRUE : null))
             .toList();
     return new Result(
         result.imageIndexDigest(),
