@@ -80,9 +80,10 @@ public final class BackfillCommand {
 
     OkHttpClient http = new OkHttpClient();
     ErrorHints hints = ErrorHints.forRegistry(parsed.repository, parsed.plainHttp, http);
-    RegistryClient client = client(parsed, http);
+    RegistryClient client;
     BackfillPlanner.Plan plan;
     try {
+      client = client(parsed, http);
       plan = new BackfillPlanner(client, parsed.options).plan(parsed.repository, parsed.glob);
     } catch (Exception e) {
       err.println("soci-indexer backfill: " + hints.withHint(oneLine(e), e));
@@ -140,10 +141,7 @@ public final class BackfillCommand {
   }
 
   private static RegistryClient client(Arguments parsed, OkHttpClient http) {
-    DockerConfigCredentialProvider credentials =
-        parsed.dockerConfig != null
-            ? DockerConfigCredentialProvider.fromFile(parsed.dockerConfig)
-            : DockerConfigCredentialProvider.fromEnvironment();
+    DockerConfigCredentialProvider credentials = DockerConfigOption.credentials(parsed.dockerConfig);
     Set<String> plainHttp = parsed.plainHttp ? Set.of(parsed.repository.apiHost()) : Set.of();
     return RegistryClient.builder()
         .credentials(credentials)
@@ -154,8 +152,7 @@ public final class BackfillCommand {
   }
 
   private static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.replace('\n', ' ');
+    return new FailureMessages().oneLine(e);
   }
 
   /** The parsed command line. */

@@ -1,5 +1,6 @@
 package io.sociindexer.cli;
 
+import io.sociindexer.files.WritableDirectory;
 import io.sociindexer.indexer.DirectoryZtocCache;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.ImageStore;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
@@ -104,6 +106,19 @@ public final class IndexCommand {
       return 0;
     }
 
+    FailureMessages messages =
+        new FailureMessages()
+            .withPath("--oci-layout", parsed.layout)
+            .withPath("--ztoc-cache", parsed.ztocCache)
+            .withPath("--docker-config", parsed.dockerConfig);
+    if (parsed.ztocCache != null) {
+      Optional<String> problem = WritableDirectory.check("--ztoc-cache", parsed.ztocCache);
+      if (problem.isPresent()) {
+        err.println("soci-indexer index: " + problem.get());
+        return 1;
+      }
+    }
+
     OkHttpClient http = new OkHttpClient();
     ErrorHints hints =
         parsed.reference != null
@@ -123,7 +138,7 @@ public final class IndexCommand {
       err.println("soci-indexer index: " + e.getMessage());
       return 2;
     } catch (Exception e) {
-      err.println("soci-indexer index: " + hints.withHint(oneLine(e), e));
+      err.println("soci-indexer index: " + hints.withHint(messages.oneLine(e), e));
       return 1;
     }
   }
@@ -137,10 +152,7 @@ public final class IndexCommand {
     if (parsed.plainHttp) {
       plainHttp.add(reference.apiHost());
     }
-    DockerConfigCredentialProvider credentials =
-        parsed.dockerConfig != null
-            ? DockerConfigCredentialProvider.fromFile(parsed.dockerConfig)
-            : DockerConfigCredentialProvider.fromEnvironment();
+    DockerConfigCredentialProvider credentials = DockerConfigOption.credentials(parsed.dockerConfig);
     RegistryClient client =
         RegistryClient.builder()
             .credentials(credentials)
@@ -149,11 +161,6 @@ public final class IndexCommand {
             .okHttpClient(http)
             .build();
     return new RegistryImageStore(client, reference);
-  }
-
-  private static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.replace('\n', ' ');
   }
 
   /** The parsed command line. */
@@ -307,8 +314,13 @@ public final class IndexCommand {
         if (parsed.plainHttp) {
           throw new UsageException("--plain-http applies to registries, not to --oci-layout");
         }
-        if (!Files.isDirectory(parsed.layout)) {
+        if (!Files.exists(parsed.layout)) {
           throw new UsageException("OCI layout directory not found: " + parsed.layout);
+        }
+        if (!Files.isDirectory(parsed.layout)) {
+          throw new UsageException(
+              "--oci-layout " + parsed.layout + ": not a directory; give the directory of an OCI"
+                  + " image layout");
         }
         parsed.tag = tag;
         return;

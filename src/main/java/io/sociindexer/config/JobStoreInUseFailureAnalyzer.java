@@ -30,8 +30,10 @@ public final class JobStoreInUseFailureAnalyzer implements FailureAnalyzer {
             + " probably another soci-indexer that uses the same soci-indexer.data-dir.";
     String action =
         "Stop the other process, or give this one its own directory with"
-            + " --soci-indexer.data-dir=DIR. To run several replicas on one job store, point them"
-            + " at one PostgreSQL database (see config/application-postgresql.yml).";
+            + " --soci-indexer.data-dir=DIR. To run several replicas on one job store, set"
+            + " spring.datasource.url to the jdbc:postgresql:// URL of one PostgreSQL database,"
+            + " with spring.datasource.username and spring.datasource.password, on every replica."
+            + " The source repository has an example in config/application-postgresql.yml.";
     return new FailureAnalysis(description, action, inUse);
   }
 

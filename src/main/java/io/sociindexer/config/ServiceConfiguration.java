@@ -6,6 +6,7 @@ import io.sociindexer.metrics.IndexingMetrics;
 import io.sociindexer.metrics.JobStoreMetrics;
 import io.sociindexer.SociIndexerApplication;
 import io.sociindexer.admission.AdmissionConfiguration;
+import io.sociindexer.files.WritableDirectory;
 import io.sociindexer.indexer.DirectoryZtocCache;
 import io.sociindexer.indexer.ImageIndexer;
 import io.sociindexer.indexer.IndexOptions;
@@ -56,6 +57,8 @@ public class ServiceConfiguration {
 
   /** How long the job store gauges reuse one read of the store, to spare the database. */
   static final Duration JOB_GAUGE_REFRESH = Duration.ofSeconds(5);
+
+  private static final String ZTOC_CACHE_DIRECTORY = "soci-indexer.ztoc-cache.directory";
 
   @Bean
   public Clock clock() {
@@ -169,6 +172,7 @@ public class ServiceConfiguration {
     SociIndexerProperties.ZtocCacheSettings settings = properties.getZtocCache();
     if (settings.isEnabled()) {
       Path directory = properties.ztocCacheDirectory();
+      checkZtocCacheDirectory(settings, directory);
       cache = new DirectoryZtocCache(directory, settings.getMaxSize().toBytes());
       if (settings.isJobStore()) {
         records = ztocRecords.getIfAvailable(() -> ZtocRecords.NONE);
@@ -180,6 +184,21 @@ public class ServiceConfiguration {
           records != ZtocRecords.NONE);
     }
     return new ImageIndexer(indexOptions, properties.getLayerConcurrency(), cache, records);
+  }
+
+  /**
+   * Fails the start with a message that names soci-indexer.ztoc-cache.directory when {@code
+   * directory} is not a directory or is not writable, instead of a trace that ends in a bare path.
+   */
+  private static void checkZtocCacheDirectory(
+      SociIndexerProperties.ZtocCacheSettings settings, Path directory) {
+    String setting =
+        settings.getDirectory() != null
+            ? ZTOC_CACHE_DIRECTORY
+            : ZTOC_CACHE_DIRECTORY + " (unset, so under soci-indexer.data-dir)";
+    WritableDirectory.check(setting, directory).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
   }
 
   @Bean

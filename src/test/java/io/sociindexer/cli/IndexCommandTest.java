@@ -8,6 +8,7 @@ import io.sociindexer.layer.LayerLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -189,6 +190,44 @@ class IndexCommandTest {
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("invalid size for --span-size: '4XB'")
         .hasMessageContaining("4MB");
+  }
+
+  @Test
+  void ztocCacheFileNamesOption(@TempDir Path work) throws Exception {
+    Path file = Files.writeString(work.resolve("file"), "x");
+
+    Result result = run("--plain-http", "--ztoc-cache", file.toString(), "127.0.0.1:1/app:1.0");
+
+    assertThat(result.status).isEqualTo(1);
+    assertThat(result.err)
+        .isEqualTo(
+            "soci-indexer index: --ztoc-cache " + file + ": not a directory; choose a directory,"
+                + " or a path where one can be created\n");
+  }
+
+  @Test
+  void ociLayoutFileNamesOption(@TempDir Path work) throws Exception {
+    Path file = Files.writeString(work.resolve("file"), "x");
+
+    Result result = run("--oci-layout", file.toString());
+
+    assertThat(result.status).isEqualTo(2);
+    assertThat(result.err)
+        .startsWith(
+            "soci-indexer index: --oci-layout " + file + ": not a directory; give the directory"
+                + " of an OCI image layout\n");
+  }
+
+  @Test
+  void dockerConfigDirectoryNamesOption(@TempDir Path work) {
+    Result result =
+        run("--plain-http", "--docker-config", work.toString(), "127.0.0.1:1/app:1.0");
+
+    assertThat(result.status).isEqualTo(1);
+    assertThat(result.err)
+        .isEqualTo(
+            "soci-indexer index: --docker-config: docker config file " + work + " is a directory;"
+                + " give the path of the config.json in it\n");
   }
 
   private static Result run(String... args) {

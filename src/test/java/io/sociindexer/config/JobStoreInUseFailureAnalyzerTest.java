@@ -28,7 +28,9 @@ class JobStoreInUseFailureAnalyzerTest {
     assertThat(analysis.getDescription()).contains("/srv/data/jobs.mv.db");
     assertThat(analysis.getDescription()).contains("soci-indexer.data-dir");
     assertThat(analysis.getAction()).contains("--soci-indexer.data-dir=DIR");
-    assertThat(analysis.getAction()).contains("PostgreSQL");
+    assertThat(analysis.getAction()).contains("spring.datasource.url");
+    assertThat(analysis.getAction()).contains("jdbc:postgresql://");
+    assertThat(analysis.getAction()).contains("source repository");
     assertThat(analysis.getAction()).doesNotContain("server mode");
   }
 

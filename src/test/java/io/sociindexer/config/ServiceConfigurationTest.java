@@ -8,9 +8,13 @@ import io.sociindexer.registry.RegistryClient;
 import io.sociindexer.worker.InMemoryJobStore;
 import io.sociindexer.worker.WorkerPool;
 import io.sociindexer.worker.WorkersHealthIndicator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -68,6 +72,38 @@ class ServiceConfigurationTest {
 
       assertThat(health.getStatus()).isEqualTo(Status.UP);
       assertThat(health.getDetails()).containsEntry("nodeId", "replica-1");
+    });
+  }
+
+  @Test
+  void ztocCacheFileFailsNamingSetting(@TempDir Path work) throws Exception {
+    Path file = Files.writeString(work.resolve("file"), "x");
+
+    context.withPropertyValues("soci-indexer.ztoc-cache.directory=" + file).run(started -> {
+      assertThat(started).hasFailed();
+      FailureAnalysis analysis =
+          new InvalidSettingFailureAnalyzer().analyze(started.getStartupFailure());
+      assertThat(analysis).isNotNull();
+      assertThat(analysis.getDescription())
+          .isEqualTo(
+              "soci-indexer.ztoc-cache.directory " + file + ": not a directory; choose a"
+                  + " directory, or a path where one can be created");
+    });
+  }
+
+  @Test
+  void defaultZtocCacheNamesDataDir(@TempDir Path work) throws Exception {
+    Path data = Files.createDirectory(work.resolve("data"));
+    Files.writeString(data.resolve("ztoc-cache"), "x");
+
+    context.withPropertyValues("soci-indexer.data-dir=" + data).run(started -> {
+      assertThat(started).hasFailed();
+      assertThat(new InvalidSettingFailureAnalyzer().analyze(started.getStartupFailure()))
+          .extracting(FailureAnalysis::getDescription)
+          .asString()
+          .startsWith(
+              "soci-indexer.ztoc-cache.directory (unset, so under soci-indexer.data-dir) "
+                  + data.resolve("ztoc-cache") + ": not a directory");
     });
   }
 

@@ -68,6 +68,10 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
    * @throws IllegalArgumentException when the file does not exist or is not a valid config.json
    */
   public static DockerConfigCredentialProvider fromFile(Path path, DockerCredentialHelper helpers) {
+    if (Files.isDirectory(path)) {
+      throw new IllegalArgumentException(
+          "docker config file " + path + " is a directory; give the path of the config.json in it");
+    }
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(
           "docker config file " + path + " not found; check the configured path");

@@ -136,6 +136,15 @@ class DockerConfigCredentialProviderTest {
   }
 
   @Test
+  void directoryInsteadOfFile() {
+    assertThatThrownBy(() -> DockerConfigCredentialProvider.fromFile(directory))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "docker config file " + directory + " is a directory; give the path of the config.json"
+                + " in it");
+  }
+
+  @Test
   void invalidJson() throws IOException {
     Path file = write("{\"auths\":");
 
