@@ -651,6 +651,43 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
   }
 
   /**
+   * Deletes the jobs in a final state (succeeded, skipped, failed or cancelled) that finished more
+   * than {@code age} ago by the database clock, in statements of at most {@code batchSize} rows,
+   * and returns how many. Queued and running jobs are never deleted, however old. An {@code age}
+   * of zero keeps every job and deletes nothing. Replicas may run this at the same time.
+   *
+   * @throws IllegalArgumentException when {@code age} is negative or {@code batchSize} below 1
+   */
+  public int deleteFinishedOlderThan(Duration age, int batchSize) {
+    if (requireRetention(age)) {
+      return 0;
+    }
+    String condition =
+        "state IN ('succeeded', 'skipped', 'failed', 'cancelled')"
+            + " AND finished_at < " + dialect.plusMillis(":minusAgeMillis");
+    return dialect.deleteInBatches(
+        jdbc,
+        "jobs",
+        condition,
+        statement -> statement.param("minusAgeMillis", -age.toMillis()),
+        batchSize);
+  }
+
+  /**
+   * Checks a retention age and returns true when it is zero, which keeps rows forever.
+   *
+   * @throws IllegalArgumentException when {@code age} is negative
+   */
+  static boolean requireRetention(Duration age) {
+    Objects.requireNonNull(age, "age");
+    if (age.isNegative()) {
+      throw new IllegalArgumentException(
+          "invalid retention " + age + ": expected 0 (keep forever) or a positive duration");
+    }
+    return age.isZero();
+  }
+
+  /**
    * Runs an INSERT or UPDATE of the row {@code id} and returns the row as it is afterwards, or
    * empty when the statement changed nothing. PostgreSQL does both in one statement with {@code
    * RETURNING *}; H2 runs the change and a SELECT in one transaction, because its {@code FINAL

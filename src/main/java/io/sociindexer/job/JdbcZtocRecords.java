@@ -7,6 +7,7 @@ import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -24,8 +25,9 @@ import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
  * the same zTOC, because the key decides its bytes, so the insert that loses changes nothing. H2
  * accepts that clause in the PostgreSQL mode that the default JDBC URL sets.
  *
- * <p>NOTE: rows are deleted only when a lookup finds their blob missing or wrong, so the table
- * grows by one row per layer and repository that got a zTOC, a few hundred bytes each.
+ * <p>Rows are deleted when a lookup finds their blob missing or wrong, and by {@link
+ * #deleteRecordedOlderThan} once they were last recorded long ago. Recording a zTOC again, as
+ * each push of it does, renews its row.
  *
  * <p>Thread-safe.
  */
@@ -37,10 +39,15 @@ public final class JdbcZtocRecords implements ZtocRecords {
           + " AND format = :format AND registry = :registry";
 
   private final JdbcClient jdbc;
+  private final SqlDialect dialect;
 
-  /** Creates the records on a database that Flyway has already migrated. */
+  /**
+   * Creates the records on a database that Flyway has already migrated, choosing the SQL dialect
+   * from the database product name.
+   */
   public JdbcZtocRecords(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
+    this.dialect = SqlDialect.of(dataSource);
   }
 
   @Override
@@ -96,6 +103,25 @@ public final class JdbcZtocRecords implements ZtocRecords {
     bindKey(jdbc.sql(delete), key, registry)
         .param("repository", repository)
         .update();
+  }
+
+  /**
+   * Deletes the rows whose {@code recorded_at} is more than {@code age} ago by the database clock,
+   * in statements of at most {@code batchSize} rows, and returns how many. An {@code age} of zero
+   * keeps every row and deletes nothing. Replicas may run this at the same time.
+   *
+   * @throws IllegalArgumentException when {@code age} is negative or {@code batchSize} below 1
+   */
+  public int deleteRecordedOlderThan(Duration age, int batchSize) {
+    if (JdbcJobStore.requireRetention(age)) {
+      return 0;
+    }
+    return dialect.deleteInBatches(
+        jdbc,
+        "ztocs",
+        "recorded_at < " + dialect.plusMillis(":minusAgeMillis"),
+        statement -> statement.param("minusAgeMillis", -age.toMillis()),
+        batchSize);
   }
 
   private static StatementSpec bindKey(

@@ -1,6 +1,7 @@
 package io.sociindexer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sociindexer.indexer.ZtocCache;
 import io.sociindexer.indexer.ZtocRecords.ZtocRecord;
@@ -9,6 +10,10 @@ import io.sociindexer.oci.Descriptor;
 import io.sociindexer.oci.Digest;
 import io.sociindexer.oci.MediaType;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -164,5 +169,74 @@ abstract class JdbcZtocRecordsContract {
     Long rows = jdbc.sql("SELECT COUNT(*) FROM ztocs").query(Long.class).single();
     assertThat(rows).isEqualTo(1);
     assertThat(records.find(key("base"), REGISTRY, "team/a")).containsExactly(stored);
+  }
+
+  /** Records a zTOC of {@code layer} in {@code repository}, recorded {@code age} ago. */
+  private ZtocRecord recordAged(String layer, String repository, Duration age) {
+    ZtocRecord stored = record(key(layer), "ztoc-" + layer, repository);
+    records.record(stored);
+    OffsetDateTime time = OffsetDateTime.ofInstant(Instant.now().minus(age), ZoneOffset.UTC);
+    JdbcClient.create(database().pool())
+        .sql("UPDATE ztocs SET recorded_at = :time WHERE layer_digest = :layer"
+            + " AND repository = :repository")
+        .param("time", time)
+        .param("layer", key(layer).layerDigest().toString())
+        .param("repository", repository)
+        .update();
+    return stored;
+  }
+
+  private long rows() {
+    return JdbcClient.create(database().pool())
+        .sql("SELECT COUNT(*) FROM ztocs")
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
+  void retentionDeletesOldRecords() {
+    recordAged("old", "team/a", Duration.ofDays(91));
+    recordAged("old", "team/b", Duration.ofDays(200));
+    ZtocRecord recent = recordAged("recent", "team/a", Duration.ofDays(89));
+
+    int count = records.deleteRecordedOlderThan(Duration.ofDays(90), 1_000);
+
+    assertThat(count).isEqualTo(2);
+    assertThat(records.find(key("old"), REGISTRY, "team/a")).isEmpty();
+    assertThat(records.find(key("recent"), REGISTRY, "team/a")).containsExactly(recent);
+  }
+
+  @Test
+  void retentionDeletesRecordsInBatchesUntilDone() {
+    for (int i = 0; i < 7; i++) {
+      recordAged("layer-" + i, "team/a", Duration.ofDays(100));
+    }
+    recordAged("recent", "team/a", Duration.ofHours(1));
+
+    int count = records.deleteRecordedOlderThan(Duration.ofDays(90), 3);
+
+    assertThat(count).isEqualTo(7);
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void retentionRecordAgainRenewsRow() {
+    ZtocRecord stored = recordAged("base", "team/a", Duration.ofDays(100));
+
+    records.record(stored);
+
+    assertThat(records.deleteRecordedOlderThan(Duration.ofDays(90), 1_000)).isZero();
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void retentionZeroKeepsRecords() {
+    recordAged("old", "team/a", Duration.ofDays(3_650));
+
+    assertThat(records.deleteRecordedOlderThan(Duration.ZERO, 1_000)).isZero();
+
+    assertThat(rows()).isEqualTo(1);
+    assertThatThrownBy(() -> records.deleteRecordedOlderThan(Duration.ofDays(-1), 1_000))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
