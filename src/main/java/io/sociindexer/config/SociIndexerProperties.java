@@ -122,6 +122,8 @@ public class SociIndexerProperties implements Validator {
 
   @Valid @NotNull private Webhook webhook = new Webhook();
 
+  @Valid @NotNull private Retention retention = new Retention();
+
   /**
    * Reuse of zTOCs by layer digest, so that a layer shared by several images (a common base
    * layer) is read and indexed once: a local cache, then the records of the job store. Entries
@@ -415,6 +417,53 @@ public class SociIndexerProperties implements Validator {
   }
 
   /**
+   * Deletion of old rows from the job store, so that a busy registry does not grow its tables
+   * forever. Queued and running jobs are never deleted.
+   */
+  public static class Retention {
+
+    /**
+     * Age after which a job in a final state (succeeded, skipped, failed or cancelled) is
+     * deleted, counted from when it finished. 0 keeps finished jobs forever.
+     */
+    @NotNull private Duration finishedJobs = Duration.ofDays(30);
+
+    /**
+     * Age after which a zTOC record in the job store is deleted, counted from when the zTOC was
+     * last pushed to that repository. A layer whose record is gone is indexed again unless the
+     * local zTOC cache has it. 0 keeps zTOC records forever.
+     */
+    @NotNull private Duration ztocRecords = Duration.ofDays(90);
+
+    /** Time between two sweeps for old rows; the first runs within 30 seconds of startup. */
+    @NotNull private Duration interval = Duration.ofHours(1);
+
+    public Duration getFinishedJobs() {
+      return finishedJobs;
+    }
+
+    public void setFinishedJobs(Duration finishedJobs) {
+      this.finishedJobs = finishedJobs;
+    }
+
+    public Duration getZtocRecords() {
+      return ztocRecords;
+    }
+
+    public void setZtocRecords(Duration ztocRecords) {
+      this.ztocRecords = ztocRecords;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+  }
+
+  /**
    * Sender authentication of one webhook source. Each source documents which of these fields it
    * reads. A source whose {@code secret} (or {@code username} and {@code password}) is unset
    * rejects every delivery with 401, unless {@code allow-unauthenticated} is true; the
@@ -576,6 +625,18 @@ public class SociIndexerProperties implements Validator {
     if (webhook != null) {
       rejectUnlessPositive(
           errors, "webhook.max-body-size", webhook.getMaxBodySize(), "such as 1MB");
+    }
+    Retention retention = settings.retention;
+    if (retention != null) {
+      rejectNegativeRetention(errors, "retention.finished-jobs", retention.getFinishedJobs());
+      rejectNegativeRetention(errors, "retention.ztoc-records", retention.getZtocRecords());
+      rejectUnlessPositive(errors, "retention.interval", retention.getInterval());
+    }
+  }
+
+  private static void rejectNegativeRetention(Errors errors, String name, Duration age) {
+    if (age == null || age.isNegative()) {
+      reject(errors, name, age, "must not be negative, such as 30d (0 keeps rows forever)");
     }
   }
 
@@ -870,5 +931,13 @@ public class SociIndexerProperties implements Validator {
 
   public void setWebhook(Webhook webhook) {
     this.webhook = webhook;
+  }
+
+  public Retention getRetention() {
+    return retention;
+  }
+
+  public void setRetention(Retention retention) {
+    this.retention = retention;
   }
 }

@@ -200,6 +200,60 @@ class SociIndexerPropertiesTest {
     assertThat(errors.getFieldError("workers.jobTimeout")).isNotNull();
   }
 
+  @Test
+  void retentionDefaults() {
+    SociIndexerProperties.Retention retention = new SociIndexerProperties().getRetention();
+
+    assertThat(retention.getFinishedJobs()).isEqualTo(Duration.ofDays(30));
+    assertThat(retention.getZtocRecords()).isEqualTo(Duration.ofDays(90));
+    assertThat(retention.getInterval()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void retentionZeroPassesValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.getRetention().setFinishedJobs(Duration.ZERO);
+    properties.getRetention().setZtocRecords(Duration.ZERO);
+
+    assertThat(validate(properties).hasErrors()).isFalse();
+  }
+
+  @Test
+  void negativeRetentionFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.getRetention().setFinishedJobs(Duration.ofDays(-1));
+    properties.getRetention().setZtocRecords(Duration.ofDays(-2));
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("retention.finishedJobs").getDefaultMessage())
+        .isEqualTo(
+            "soci-indexer.retention.finished-jobs must not be negative, such as 30d"
+                + " (0 keeps rows forever)");
+    assertThat(errors.getFieldError("retention.ztocRecords").getDefaultMessage())
+        .startsWith("soci-indexer.retention.ztoc-records must not be negative");
+  }
+
+  @Test
+  void zeroRetentionIntervalFailsValidation() {
+    SociIndexerProperties properties = new SociIndexerProperties();
+    properties.getRetention().setInterval(Duration.ZERO);
+
+    Errors errors = validate(properties);
+
+    assertThat(errors.getFieldError("retention.interval").getDefaultMessage())
+        .isEqualTo("soci-indexer.retention.interval must be greater than zero, such as 30s");
+  }
+
+  @Test
+  void retentionReportNamesProperty(CapturedOutput output) {
+    startWith("--soci-indexer.retention.finished-jobs=-1d");
+
+    assertThat(output).contains("Property: soci-indexer.retention.finishedJobs\n");
+    assertThat(output)
+        .contains("Reason: soci-indexer.retention.finished-jobs must not be negative");
+  }
+
   private static void startWith(String... arguments) {
     SpringApplication application = new SpringApplication(Settings.class);
     application.setWebApplicationType(WebApplicationType.NONE);
