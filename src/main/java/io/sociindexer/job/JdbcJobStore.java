@@ -668,6 +668,7 @@ public final class JdbcJobStore implements JobStore, AutoCloseable {
     return dialect.deleteInBatches(
         jdbc,
         "jobs",
+        "jobs_finished_idx",
         condition,
         statement -> statement.param("minusAgeMillis", -age.toMillis()),
         batchSize);

@@ -119,6 +119,7 @@ public final class JdbcZtocRecords implements ZtocRecords {
     return dialect.deleteInBatches(
         jdbc,
         "ztocs",
+        "ztocs_recorded_idx",
         "recorded_at < " + dialect.plusMillis(":minusAgeMillis"),
         statement -> statement.param("minusAgeMillis", -age.toMillis()),
         batchSize);

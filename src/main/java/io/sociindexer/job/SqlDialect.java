@@ -23,11 +23,16 @@ enum SqlDialect {
      * FIRST n ROWS ONLY} or with a sub-select of row ids. In one test the second statement of a
      * sweep deleted 1 row while 36 matched. The embedded database serves one JVM, so no other
      * sweep competes for the rows.
+     *
+     * <p>The index is named because H2 2.4.240 chose jobs_claim_idx for the state condition of
+     * the jobs sweep, and EXPLAIN ANALYZE then showed 15,112 rows read to find 1,000 in a table of
+     * 20,000; along jobs_finished_idx it read 1,400.
      */
     @Override
     int deleteBatch(
         JdbcClient jdbc,
         String table,
+        String index,
         String condition,
         UnaryOperator<StatementSpec> params,
         int batchSize) {
@@ -35,7 +40,8 @@ enum SqlDialect {
           params
               .apply(
                   jdbc.sql(
-                      "SELECT _ROWID_ FROM " + table + " WHERE " + condition
+                      "SELECT _ROWID_ FROM " + table + " USE INDEX (" + index + ") WHERE "
+                          + condition
                           + " FETCH FIRST :batchSize ROWS ONLY"))
               .param("batchSize", batchSize)
               .query(Long.class)
@@ -65,6 +71,7 @@ enum SqlDialect {
     int deleteBatch(
         JdbcClient jdbc,
         String table,
+        String index,
         String condition,
         UnaryOperator<StatementSpec> params,
         int batchSize) {
@@ -80,11 +87,13 @@ enum SqlDialect {
 
   /**
    * Deletes at most {@code batchSize} rows of {@code table} that match {@code condition} and
-   * returns how many, so that one statement holds its row locks only briefly.
+   * returns how many, so that one statement holds its row locks only briefly. {@code index} names
+   * the index that the condition's range is on; only H2 is told to use it.
    */
   abstract int deleteBatch(
       JdbcClient jdbc,
       String table,
+      String index,
       String condition,
       UnaryOperator<StatementSpec> params,
       int batchSize);
@@ -97,6 +106,7 @@ enum SqlDialect {
   int deleteInBatches(
       JdbcClient jdbc,
       String table,
+      String index,
       String condition,
       UnaryOperator<StatementSpec> params,
       int batchSize) {
@@ -108,7 +118,7 @@ enum SqlDialect {
     int total = 0;
     int deleted;
     do {
-      deleted = deleteBatch(jdbc, table, condition, params, batchSize);
+      deleted = deleteBatch(jdbc, table, index, condition, params, batchSize);
       total += deleted;
     } while (deleted == batchSize && !Thread.currentThread().isInterrupted());
     return total;
