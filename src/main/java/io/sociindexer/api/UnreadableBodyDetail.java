@@ -11,7 +11,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Builds the detail of the 400 for a request body that cannot be read as the JSON of its
- * endpoint. It tells apart broken syntax (with line and column), a body that is not a JSON
+ * endpoint. It distinguishes broken syntax (with line and column), a body that is not a JSON
  * object, and a field of the wrong JSON type. The example body comes from the {@link Schema}
  * annotation of the request type, the one the OpenAPI description shows.
  */
@@ -50,7 +50,10 @@ final class UnreadableBodyDetail {
   /** Returns the type whose property the first step of a path names, or null. */
   private static Class<?> bodyType(JacksonException.Reference step) {
     Object from = step.from();
-    return from instanceof Class<?> type ? type : from == null ? null : from.getClass();
+    if (from instanceof Class<?> type) {
+      return type;
+    }
+    return from == null ? null : from.getClass();
   }
 
   /** Returns a path such as {@code image} or {@code events[0].target}. */

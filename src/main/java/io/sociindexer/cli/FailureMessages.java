@@ -54,11 +54,11 @@ final class FailureMessages {
     }
     Path file = normalized(Path.of(failure.getFile()));
     for (Map.Entry<String, Path> option : pathOptions.entrySet()) {
-      Path given = normalized(option.getValue());
-      if (file.equals(given)) {
+      Path optionPath = normalized(option.getValue());
+      if (file.equals(optionPath)) {
         return option.getKey() + " " + described;
       }
-      if (file.startsWith(given)) {
+      if (file.startsWith(optionPath)) {
         return option.getKey() + " " + option.getValue() + ": " + described;
       }
     }

@@ -7,7 +7,7 @@ import java.io.IOException;
  *
  * <p>Threads: while several layers are read at once, the calls come from the thread that called
  * {@code index} and from its layer threads. {@link #planned}, {@link #bytesRead} and {@link
- * #layerDone} are never called at the same time, and each call sees what the previous one wrote.
+ * #layerDone} are never called at the same time, and each call happens after the previous one.
  * {@link #checkContinue()} may be called from several threads at once, so it must be
  * thread-safe.
  */

@@ -166,7 +166,7 @@ public final class LayerIndexer {
     }
   }
 
-  /** What one pass over a gzip layer yields, without the checkpoint list. */
+  /** The result of one pass over a gzip layer, without the checkpoint list. */
   private record GzipPass(
       String skipReason,
       List<FileMetadata> entries,

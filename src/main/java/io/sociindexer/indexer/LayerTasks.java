@@ -144,7 +144,7 @@ final class LayerTasks {
       }
     } catch (InterruptedException | CancellationException e) {
       // Only finished futures reach the completion queue, and no task is cancelled before the
-      // wait loop ends, so get() neither blocks nor sees a cancellation here.
+      // wait loop ends, so get() neither blocks nor throws CancellationException here.
       throw new IllegalStateException("a finished layer task was not complete", e);
     }
   }

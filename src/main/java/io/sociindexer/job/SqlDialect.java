@@ -88,7 +88,7 @@ enum SqlDialect {
   /**
    * Deletes at most {@code batchSize} rows of {@code table} that match {@code condition} and
    * returns how many, so that one statement holds its row locks only briefly. {@code index} names
-   * the index that the condition's range is on; only H2 is told to use it.
+   * the index that the condition's range is on, which only H2 gets as a hint.
    */
   abstract int deleteBatch(
       JdbcClient jdbc,

@@ -444,7 +444,7 @@ public final class GzipCheckpointingInputStream extends InputStream {
   }
 
   /**
-   * Hands the first {@code n} bytes of {@code chunk} to the hasher. The hasher holds every chunk of
+   * Hands the first {@code n} bytes of {@code chunk} to the hasher. The hasher keeps every chunk of
    * the open span until the span ends, so a short read (a network source often returns a few KiB)
    * gets a copy of its own size, and the large array is kept for the next read. Without that,
    * each layer could hold hundreds of mostly empty 256 KiB arrays per span.

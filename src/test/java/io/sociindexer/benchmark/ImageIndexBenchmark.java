@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * machine slows both sides. The targets are printed next to the figures, and a missed target
  * does not fail the run.
  *
- * <p>Usage: {@code ImageIndexBenchmark DIR [--huge-gib N]}, where DIR holds {@code base},
+ * <p>Usage: {@code ImageIndexBenchmark DIR [--huge-gib N]}, where DIR contains {@code base},
  * {@code middle}, {@code top} and {@code extra} as {@code NAME.tar.gz} with {@code NAME.diffid}.
  */
 public final class ImageIndexBenchmark {

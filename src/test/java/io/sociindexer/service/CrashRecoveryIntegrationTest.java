@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * on the same data directory. Every job must end succeeded, once. The registry must then contain
  * exactly one output tag per image and no other new tag.
  *
- * <p>The service reaches the registry through a {@link RequestGate}, which holds one job at each
+ * <p>The service reaches the registry through a {@link RequestGate}, which stops one job at each
  * kill point (pulling a layer, building its zTOC, pushing a blob, pushing the SOCI index manifest,
  * pushing the output tag, and just after the tag was stored), so that one kill lands at every step
  * at once while other jobs finish or wait in the queue. One round runs by default; {@code

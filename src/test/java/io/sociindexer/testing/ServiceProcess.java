@@ -24,7 +24,7 @@ public final class ServiceProcess implements AutoCloseable {
   /** The API token configured by default and sent by {@link #get} and {@link #postJson}. */
   public static final String API_TOKEN = "service-process-token-0123456789";
 
-  /** Time to wait for readiness, 90 s unless {@code -Dservice.start-timeout-seconds} says else. */
+  /** Time to wait for readiness: 90 s, or {@code -Dservice.start-timeout-seconds}. */
   private static final Duration START_TIMEOUT =
       Duration.ofSeconds(Long.getLong("service.start-timeout-seconds", 90));
   private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -31,7 +31,7 @@ import okhttp3.Response;
  * rate and measures the replies. Reusable by integration tests and benchmarks.
  *
  * <p>The load is open-loop: request {@code i} is scheduled at {@code start + i / rate}, whether
- * or not earlier requests were answered. A pacer thread queues each request at its scheduled
+ * or not earlier requests got a reply. A pacer thread queues each request at its scheduled
  * time and {@code concurrency} sender threads, each with one HTTP/1.1 keep-alive connection, send
  * them. Latency runs from the scheduled time to the end of the reply, so time spent queued behind
  * slow replies counts (the driver avoids coordinated omission).
@@ -105,9 +105,9 @@ public final class WebhookLoadDriver {
    * The outcome of one run. Latencies are in microseconds, from scheduled send to reply.
    *
    * @param sent requests sent
-   * @param answered2xx requests answered 200 or 202
-   * @param rejected4xx requests answered with a 4xx status
-   * @param errors requests answered 5xx, timed out or failed on I/O
+   * @param answered2xx requests that got 200 or 202
+   * @param rejected4xx requests that got a 4xx status
+   * @param errors requests that got a 5xx, timed out or failed on I/O
    * @param jobsAccepted sum of {@code accepted} over the 2xx summaries
    * @param duplicates sum of {@code duplicates} over the 2xx summaries
    * @param elapsed from the first scheduled send to the last reply
@@ -174,7 +174,7 @@ public final class WebhookLoadDriver {
   }
 
   /**
-   * Runs the load and returns the result once every request was answered or timed out.
+   * Runs the load and returns the result once every request got a reply or timed out.
    *
    * @throws InterruptedException when interrupted while pacing or waiting for replies
    */
